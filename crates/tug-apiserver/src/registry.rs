@@ -1,0 +1,220 @@
+//! The type-erased registry: one [`Strategy`] object per served resource, made from the
+//! typed per-kind rules of `tug-api` by [`TypedStrategy`]. The REST layer works on JSON
+//! values and calls the strategy for everything kind-specific.
+
+use std::collections::BTreeMap;
+use std::marker::PhantomData;
+use std::sync::Arc;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use tug_api::field::ErrorList;
+use tug_api::printers::{Column, SelectableFields, TablePrinter};
+use tug_api::printing::selector::FieldSelector;
+use tug_api::resources::{RESOURCES, ResourceInfo};
+use tug_api::rules::KindRules;
+
+/// Why a body could not become an object of the kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecodeError(pub String);
+
+/// Which write a body is admitted for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WriteKind {
+    Create,
+    Update,
+    StatusUpdate,
+    /// A write by the server itself (binding): decoded and normalised, not admitted.
+    System,
+}
+
+/// Everything kind-specific the REST layer needs, on JSON values.
+pub trait Strategy: Send + Sync {
+    fn info(&self) -> &'static ResourceInfo;
+
+    /// Decodes `v` through the typed object and back: the result has exactly the fields the
+    /// kind knows, in canonical form (nulls dropped). Fails when a field has the wrong type.
+    fn normalize(&self, v: &Value) -> Result<Value, DecodeError>;
+
+    /// Runs defaulting, preparation and validation for a write; `old` is the stored object
+    /// for updates. Returns the object to store, or every field error.
+    fn admit(&self, kind: WriteKind, v: &Value, old: Option<&Value>) -> Result<Value, Admission>;
+
+    fn tracks_generation(&self) -> bool;
+
+    fn columns(&self) -> &'static [Column];
+
+    /// Table cells of one object.
+    fn cells(&self, v: &Value, now: jiff::Timestamp) -> Vec<Value>;
+
+    fn selectable_fields(&self) -> &'static [&'static str];
+
+    /// The value of a selectable field, `None` if the field is not selectable.
+    fn field_value(&self, v: &Value, field: &str) -> Option<String>;
+
+    /// Whether the object matches a field selector (decodes the object once).
+    fn matches_fields(&self, v: &Value, sel: &FieldSelector) -> bool;
+}
+
+/// Why a write was not admitted.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Admission {
+    Decode(DecodeError),
+    Invalid(ErrorList),
+}
+
+/// The [`Strategy`] of a typed kind `K`.
+pub struct TypedStrategy<K> {
+    info: &'static ResourceInfo,
+    _k: PhantomData<fn() -> K>,
+}
+
+impl<K> TypedStrategy<K> {
+    pub fn new(info: &'static ResourceInfo) -> Self {
+        TypedStrategy {
+            info,
+            _k: PhantomData,
+        }
+    }
+}
+
+impl<K> TypedStrategy<K>
+where
+    K: DeserializeOwned + Serialize,
+{
+    fn decode(&self, v: &Value) -> Result<K, DecodeError> {
+        K::deserialize(v).map_err(|e| DecodeError(e.to_string()))
+    }
+
+    fn encode(&self, k: &K) -> Value {
+        // Serialising a k8s-openapi type to a Value cannot fail (string keys, finite numbers).
+        serde_json::to_value(k).unwrap_or(Value::Null)
+    }
+}
+
+impl<K> Strategy for TypedStrategy<K>
+where
+    K: DeserializeOwned + Serialize + KindRules + TablePrinter + SelectableFields + 'static,
+{
+    fn info(&self) -> &'static ResourceInfo {
+        self.info
+    }
+
+    fn normalize(&self, v: &Value) -> Result<Value, DecodeError> {
+        Ok(self.encode(&self.decode(v)?))
+    }
+
+    fn admit(&self, kind: WriteKind, v: &Value, old: Option<&Value>) -> Result<Value, Admission> {
+        let mut obj = self.decode(v).map_err(Admission::Decode)?;
+        if kind == WriteKind::System {
+            return Ok(self.encode(&obj));
+        }
+        obj.apply_defaults();
+        let old = match old {
+            Some(o) => Some(self.decode(o).map_err(Admission::Decode)?),
+            None => None,
+        };
+        let errs = match (kind, &old) {
+            (WriteKind::Create | WriteKind::System, _) | (_, None) => {
+                obj.prepare_for_create();
+                obj.validate_create()
+            }
+            (WriteKind::Update, Some(old)) => {
+                obj.prepare_for_update(old);
+                obj.validate_update(old)
+            }
+            (WriteKind::StatusUpdate, Some(old)) => {
+                obj.prepare_for_status_update(old);
+                obj.validate_status_update(old)
+            }
+        };
+        if errs.is_empty() {
+            Ok(self.encode(&obj))
+        } else {
+            Err(Admission::Invalid(errs))
+        }
+    }
+
+    fn tracks_generation(&self) -> bool {
+        K::TRACKS_GENERATION
+    }
+
+    fn columns(&self) -> &'static [Column] {
+        K::columns()
+    }
+
+    fn cells(&self, v: &Value, now: jiff::Timestamp) -> Vec<Value> {
+        match self.decode(v) {
+            Ok(k) => k.cells(now),
+            Err(_) => Vec::new(),
+        }
+    }
+
+    fn selectable_fields(&self) -> &'static [&'static str] {
+        K::selectable_fields()
+    }
+
+    fn field_value(&self, v: &Value, field: &str) -> Option<String> {
+        self.decode(v).ok().and_then(|k| k.field_value(field))
+    }
+
+    fn matches_fields(&self, v: &Value, sel: &FieldSelector) -> bool {
+        self.decode(v).is_ok_and(|k| sel.matches_object(&k))
+    }
+}
+
+/// All strategies, by (group, version, plural).
+pub struct Registry {
+    by_resource: BTreeMap<(&'static str, &'static str, &'static str), Arc<dyn Strategy>>,
+}
+
+impl Registry {
+    /// The registry of every built-in kind in [`RESOURCES`].
+    pub fn builtin() -> Registry {
+        use tug_api::api::apps::v1 as apps;
+        use tug_api::api::coordination::v1 as coord;
+        use tug_api::api::core::v1 as core;
+        let mut by_resource: BTreeMap<_, Arc<dyn Strategy>> = BTreeMap::new();
+        for info in RESOURCES {
+            let s: Arc<dyn Strategy> = match (info.group, info.kind) {
+                ("", "Pod") => Arc::new(TypedStrategy::<core::Pod>::new(info)),
+                ("", "Service") => Arc::new(TypedStrategy::<core::Service>::new(info)),
+                ("", "Namespace") => Arc::new(TypedStrategy::<core::Namespace>::new(info)),
+                ("", "Node") => Arc::new(TypedStrategy::<core::Node>::new(info)),
+                ("", "Endpoints") => Arc::new(TypedStrategy::<core::Endpoints>::new(info)),
+                ("", "ConfigMap") => Arc::new(TypedStrategy::<core::ConfigMap>::new(info)),
+                ("", "Secret") => Arc::new(TypedStrategy::<core::Secret>::new(info)),
+                ("", "ServiceAccount") => {
+                    Arc::new(TypedStrategy::<core::ServiceAccount>::new(info))
+                }
+                ("", "Event") => Arc::new(TypedStrategy::<core::Event>::new(info)),
+                ("apps", "Deployment") => Arc::new(TypedStrategy::<apps::Deployment>::new(info)),
+                ("apps", "ReplicaSet") => Arc::new(TypedStrategy::<apps::ReplicaSet>::new(info)),
+                ("coordination.k8s.io", "Lease") => {
+                    Arc::new(TypedStrategy::<coord::Lease>::new(info))
+                }
+                (g, k) => {
+                    panic!("resource table names {g}/{k} but the registry has no strategy for it")
+                }
+            };
+            by_resource.insert((info.group, info.version, info.plural), s);
+        }
+        Registry { by_resource }
+    }
+
+    /// The strategy of a served resource.
+    pub fn get(&self, group: &str, version: &str, plural: &str) -> Option<&Arc<dyn Strategy>> {
+        self.by_resource
+            .iter()
+            .find(|((g, v, p), _)| *g == group && *v == version && *p == plural)
+            .map(|(_, s)| s)
+    }
+
+    /// The strategy of a kind (any version).
+    pub fn by_kind(&self, group: &str, kind: &str) -> Option<&Arc<dyn Strategy>> {
+        self.by_resource
+            .values()
+            .find(|s| s.info().group == group && s.info().kind == kind)
+    }
+}
