@@ -474,6 +474,7 @@ impl KindRules for Event {
 
 impl KindRules for Deployment {
     const TRACKS_GENERATION: bool = true;
+    const ANNOTATIONS_BUMP_GENERATION: bool = true;
 
     fn apply_defaults(&mut self) {
         defaults::apps::set_object_defaults_deployment(self);

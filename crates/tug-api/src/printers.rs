@@ -23,6 +23,11 @@ pub trait TablePrinter {
     /// The cells of this object's row, one per column, formatted as kube-apiserver does
     /// (ages relative to `now`, `"<none>"` for empty values, …).
     fn cells(&self, now: jiff::Timestamp) -> Vec<Value>;
+    /// The row's `conditions` (upstream marks finished pods `Completed`, which kubectl uses
+    /// to hide them unless `--show-all`); `None` for none.
+    fn row_conditions(&self) -> Option<Value> {
+        None
+    }
 }
 
 /// The fields a kind lets `fieldSelector` filter on (upstream's `GetAttrs`/`ToSelectableFields`).

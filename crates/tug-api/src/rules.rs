@@ -18,6 +18,10 @@ pub trait KindRules: Sized {
     /// Pod (1.33 default), ConfigMap, Service, Node, Namespace.
     const TRACKS_GENERATION: bool = false;
 
+    /// Whether annotation changes bump `generation` too (upstream: Deployment, because its
+    /// annotations are copied to its ReplicaSets).
+    const ANNOTATIONS_BUMP_GENERATION: bool = false;
+
     /// Upstream's defaulting (`SetObjectDefaults_<Kind>`), applied to every decoded body.
     /// Must be idempotent.
     fn apply_defaults(&mut self) {}

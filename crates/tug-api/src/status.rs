@@ -132,6 +132,15 @@ impl ApiError {
 
     /// `422 Invalid`: `Pod "x" is invalid: [a: Required value, b: ...]` with one cause per error.
     pub fn invalid(group: &str, kind: &str, name: &str, errs: &[FieldError]) -> Self {
+        // Upstream aggregates errors and prints each distinct message once.
+        let mut unique: Vec<&FieldError> = Vec::with_capacity(errs.len());
+        for e in errs {
+            if !unique.contains(&e) {
+                unique.push(e);
+            }
+        }
+        let errs: Vec<FieldError> = unique.into_iter().cloned().collect();
+        let errs = errs.as_slice();
         let joined = if errs.len() == 1 {
             errs[0].to_string()
         } else {

@@ -43,10 +43,13 @@ pub trait Strategy: Send + Sync {
 
     fn tracks_generation(&self) -> bool;
 
+    /// Whether annotation changes bump `generation` too.
+    fn annotations_bump_generation(&self) -> bool;
+
     fn columns(&self) -> &'static [Column];
 
-    /// Table cells of one object.
-    fn cells(&self, v: &Value, now: jiff::Timestamp) -> Vec<Value>;
+    /// Table cells of one object, and the row's conditions if it has any.
+    fn row(&self, v: &Value, now: jiff::Timestamp) -> (Vec<Value>, Option<Value>);
 
     fn selectable_fields(&self) -> &'static [&'static str];
 
@@ -140,14 +143,18 @@ where
         K::TRACKS_GENERATION
     }
 
+    fn annotations_bump_generation(&self) -> bool {
+        K::ANNOTATIONS_BUMP_GENERATION
+    }
+
     fn columns(&self) -> &'static [Column] {
         K::columns()
     }
 
-    fn cells(&self, v: &Value, now: jiff::Timestamp) -> Vec<Value> {
+    fn row(&self, v: &Value, now: jiff::Timestamp) -> (Vec<Value>, Option<Value>) {
         match self.decode(v) {
-            Ok(k) => k.cells(now),
-            Err(_) => Vec::new(),
+            Ok(k) => (k.cells(now), k.row_conditions()),
+            Err(_) => (Vec::new(), None),
         }
     }
 

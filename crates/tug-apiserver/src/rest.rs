@@ -502,7 +502,12 @@ impl Ctx {
             let mut admitted = strategy
                 .admit(kind, &new, Some(&current))
                 .map_err(|a| admission_error(info, name, a))?;
-            if strategy.tracks_generation() && object::spec_changed(&admitted, &current) {
+            let annotations_changed = strategy.annotations_bump_generation()
+                && admitted.pointer("/metadata/annotations")
+                    != current.pointer("/metadata/annotations");
+            if strategy.tracks_generation()
+                && (object::spec_changed(&admitted, &current) || annotations_changed)
+            {
                 let g = current
                     .pointer("/metadata/generation")
                     .and_then(Value::as_i64)

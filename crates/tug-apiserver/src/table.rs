@@ -26,7 +26,11 @@ pub fn table(strategy: &dyn Strategy, items: &[Value], rv: &str, cont: &str, q: 
     let rows: Vec<Value> = items
         .iter()
         .map(|item| {
-            let mut row = json!({ "cells": strategy.cells(item, now) });
+            let (cells, conditions) = strategy.row(item, now);
+            let mut row = json!({ "cells": cells });
+            if let Some(c) = conditions {
+                row["conditions"] = c;
+            }
             match q.include_object.as_deref() {
                 Some("None") => {}
                 Some("Object") => row["object"] = item.clone(),

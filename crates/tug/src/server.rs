@@ -121,6 +121,9 @@ pub fn run(args: ServerArgs) -> anyhow::Result<()> {
         .build()
         .context("cannot start the async runtime")?;
     rt.block_on(async move {
+        // Signal handlers first, so a SIGTERM right after the kubeconfig line is printed
+        // still stops the server cleanly.
+        let signals = Signals::install()?;
         let store_path = data_dir.join("store.redb");
         let options = RedbOptions {
             cache_size_bytes: args.store_cache_mib * 1024 * 1024,
@@ -145,7 +148,7 @@ pub fn run(args: ServerArgs) -> anyhow::Result<()> {
             writeln!(out, "export KUBECONFIG={}", running.kubeconfig.display())?;
             out.flush()?;
         }
-        wait_for_signal().await?;
+        signals.wait().await;
         tracing::info!("shutting down");
         running.stop().await;
         drop(store);
@@ -155,13 +158,25 @@ pub fn run(args: ServerArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn wait_for_signal() -> anyhow::Result<()> {
-    use tokio::signal::unix::{SignalKind, signal};
-    let mut term = signal(SignalKind::terminate()).context("cannot listen for SIGTERM")?;
-    let mut int = signal(SignalKind::interrupt()).context("cannot listen for SIGINT")?;
-    tokio::select! {
-        _ = term.recv() => {}
-        _ = int.recv() => {}
+/// SIGTERM and SIGINT, installed before the server announces itself.
+struct Signals {
+    term: tokio::signal::unix::Signal,
+    int: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    fn install() -> anyhow::Result<Signals> {
+        use tokio::signal::unix::{SignalKind, signal};
+        Ok(Signals {
+            term: signal(SignalKind::terminate()).context("cannot listen for SIGTERM")?,
+            int: signal(SignalKind::interrupt()).context("cannot listen for SIGINT")?,
+        })
     }
-    Ok(())
+
+    async fn wait(mut self) {
+        tokio::select! {
+            _ = self.term.recv() => {}
+            _ = self.int.recv() => {}
+        }
+    }
 }

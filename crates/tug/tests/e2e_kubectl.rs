@@ -313,9 +313,15 @@ fn get_watch_streams_events_as_they_happen() {
     // Table output with an EVENT column: "ADDED  nginx  0/1  Pending  0  0s".
     let event = |line: String| -> (String, String) {
         let mut cols = line.split_whitespace().map(str::to_string);
-        (cols.next().unwrap_or_default(), cols.next().unwrap_or_default())
+        (
+            cols.next().unwrap_or_default(),
+            cols.next().unwrap_or_default(),
+        )
     };
-    let next = || rx.recv_timeout(Duration::from_secs(10)).expect("an event within 10s");
+    let next = || {
+        rx.recv_timeout(Duration::from_secs(10))
+            .expect("an event within 10s")
+    };
     assert_eq!(event(next()), ("ADDED".into(), "nginx".into()));
     tug.ok(&["label", "pod", "nginx", "tier=web"]);
     assert_eq!(event(next()), ("MODIFIED".into(), "nginx".into()));

@@ -235,6 +235,10 @@ impl TablePrinter for Pod {
         &POD_COLUMNS
     }
 
+    fn row_conditions(&self) -> Option<Value> {
+        pod_row_conditions(self)
+    }
+
     fn cells(&self, now: jiff::Timestamp) -> Vec<Value> {
         let summary = summarize(self, now);
         let status = self.status.as_ref();

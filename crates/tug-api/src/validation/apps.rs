@@ -30,7 +30,7 @@ fn root(name: &str) -> Path {
 /// alike; both are reported as missing.)
 fn validate_selector_and_template(
     selector: &LabelSelector,
-    template: Option<&PodTemplateSpec>,
+    template: &PodTemplateSpec,
     replicas: i32,
     path: &Path,
 ) -> ErrorList {
@@ -64,10 +64,7 @@ fn validate_selector_and_template(
         )),
         Ok(sel) => {
             let tpath = path.child("template");
-            let Some(t) = template else {
-                errs.push(FieldError::required(&tpath, ""));
-                return errs;
-            };
+            let t = template;
             let labels = t.metadata.as_ref().and_then(|m| m.labels.as_ref());
             if !sel.is_empty() && !sel.matches(labels) {
                 errs.push(invalid_repr(
@@ -200,7 +197,7 @@ pub fn validate_deployment_spec(spec: &DeploymentSpec, path: &Path) -> ErrorList
     let mut errs = validate_nonnegative(replicas as i64, &path.child("replicas"));
     errs.extend(validate_selector_and_template(
         &spec.selector,
-        Some(&spec.template),
+        &spec.template,
         replicas,
         path,
     ));
@@ -359,7 +356,8 @@ pub fn validate_replica_set_spec(spec: &ReplicaSetSpec, path: &Path) -> ErrorLis
     ));
     errs.extend(validate_selector_and_template(
         &spec.selector,
-        spec.template.as_ref(),
+        // v1 lets the template be left out; upstream's internal type makes it empty
+        &spec.template.clone().unwrap_or_default(),
         replicas,
         path,
     ));

@@ -1023,6 +1023,11 @@ fn validate_container_common(c: &Container, volumes: &BTreeSet<String>, path: &P
         c.resources.as_ref(),
         &path.child("resources"),
     ));
+    if let Some(sc) = &c.security_context {
+        let p = path.child("securityContext");
+        errs.extend(validate_id(sc.run_as_user, &p.child("runAsUser")));
+        errs.extend(validate_id(sc.run_as_group, &p.child("runAsGroup")));
+    }
     errs
 }
 
@@ -1229,6 +1234,63 @@ pub fn validate_tolerations(tolerations: &[Toleration], path: &Path) -> ErrorLis
     errs
 }
 
+/// `IsValidUserID` / `IsValidGroupID` of an optional ID.
+fn validate_id(v: Option<i64>, path: &Path) -> ErrorList {
+    match v {
+        Some(id) => super::names::is_valid_user_or_group_id(id)
+            .into_iter()
+            .map(|m| FieldError::invalid(path, id, m))
+            .collect(),
+        None => Vec::new(),
+    }
+}
+
+/// `validatePodSpecSecurityContext`: IDs in range, host-network ports equal to container
+/// ports, no process-namespace sharing together with the host PID namespace.
+fn validate_pod_security_context(spec: &PodSpec, path: &Path) -> ErrorList {
+    let mut errs = Vec::new();
+    if spec.host_network == Some(true) {
+        for (i, c) in spec.containers.iter().enumerate() {
+            for (j, port) in c.ports.iter().flatten().enumerate() {
+                let hp = port.host_port.unwrap_or(0);
+                if hp != port.container_port {
+                    errs.push(FieldError::invalid(
+                        &path
+                            .child("containers")
+                            .index(i)
+                            .child("ports")
+                            .index(j)
+                            .child("hostPort"),
+                        hp,
+                        "must match `containerPort` when `hostNetwork` is true",
+                    ));
+                }
+            }
+        }
+    }
+    let Some(sc) = &spec.security_context else {
+        return errs;
+    };
+    let p = path.child("securityContext");
+    errs.extend(validate_id(sc.fs_group, &p.child("fsGroup")));
+    errs.extend(validate_id(sc.run_as_user, &p.child("runAsUser")));
+    errs.extend(validate_id(sc.run_as_group, &p.child("runAsGroup")));
+    for (i, g) in sc.supplemental_groups.iter().flatten().enumerate() {
+        errs.extend(validate_id(
+            Some(*g),
+            &p.child("supplementalGroups").index(i),
+        ));
+    }
+    if spec.share_process_namespace == Some(true) && spec.host_pid == Some(true) {
+        errs.push(FieldError::invalid(
+            &p.child("shareProcessNamespace"),
+            true,
+            "ShareProcessNamespace and HostPID cannot both be enabled",
+        ));
+    }
+    errs
+}
+
 /// `ValidatePodSpec`: volumes, containers, init containers, restart and DNS policy, node
 /// selector, tolerations, names of the service account, node, host and subdomain.
 pub fn validate_pod_spec(spec: &PodSpec, path: &Path) -> ErrorList {
@@ -1277,6 +1339,7 @@ pub fn validate_pod_spec(spec: &PodSpec, path: &Path) -> ErrorList {
         spec.node_selector.as_ref(),
         &path.child("nodeSelector"),
     ));
+    errs.extend(validate_pod_security_context(spec, path));
     let sa = s(&spec.service_account_name);
     if !sa.is_empty() {
         errs.extend(name_errors(
@@ -3305,6 +3368,36 @@ mod tests {
         assert_eq!(
             msgs(&ev.validate_create()),
             vec!["involvedObject.namespace: Invalid value: \"b\": does not match event.namespace"]
+        );
+    }
+
+    #[test]
+    fn an_invalid_label_on_a_pod_update_is_reported_once() {
+        let old = stored_pod();
+        let mut new = old.clone();
+        new.metadata.labels = Some([("app".to_string(), "-bad".to_string())].into());
+        new.prepare_for_update(&old);
+        assert_eq!(
+            msgs(&new.validate_update(&old)),
+            vec![
+                "metadata.labels: Invalid value: \"-bad\": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')"
+            ]
+        );
+    }
+
+    #[test]
+    fn host_network_templates_must_use_equal_host_and_container_ports() {
+        let spec: PodSpec = obj(
+            json!({"hostNetwork": true, "restartPolicy": "Always", "dnsPolicy": "ClusterFirst",
+            "terminationGracePeriodSeconds": 30,
+            "containers": [{"name": "c", "image": "x", "imagePullPolicy": "Always", "terminationMessagePolicy": "File",
+                "ports": [{"containerPort": 80, "hostPort": 8080, "protocol": "TCP"}]}]}),
+        );
+        assert_eq!(
+            msgs(&validate_pod_spec(&spec, &root("spec"))),
+            vec![
+                "spec.containers[0].ports[0].hostPort: Invalid value: 8080: must match `containerPort` when `hostNetwork` is true"
+            ]
         );
     }
 }
