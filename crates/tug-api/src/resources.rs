@@ -42,6 +42,11 @@ impl ResourceInfo {
     /// The storage key prefix of all objects of this resource, ending in `/`:
     /// `/registry/pods/` or `/registry/apps/deployments/`.
     pub fn key_prefix(&self) -> String {
+        // Resources served by several groups share one storage (upstream's storage
+        // resource): events.k8s.io/v1 Events are core Events.
+        if (self.group, self.plural) == ("events.k8s.io", "events") {
+            return "/registry/events/".to_string();
+        }
         if self.group.is_empty() {
             format!("/registry/{}/", self.plural)
         } else {

@@ -7,7 +7,6 @@ use tug_api::status::ApiError;
 use tug_store::{ListRequest, Revision, StoreError};
 
 use crate::filter::Filter;
-use crate::object;
 use crate::query::Query;
 use crate::registry::Strategy;
 use crate::reply::{self, Wants};
@@ -105,7 +104,7 @@ impl Ctx {
             let n = page.items.len();
             for (i, kv) in page.items.iter().enumerate() {
                 start_after = Some(kv.key.clone());
-                let v = object::from_kv(kv).map_err(ApiError::internal)?;
+                let v = crate::rest::decode_stored(strategy, kv)?;
                 if filter.matches(strategy, &v) {
                     items.push(v);
                 }

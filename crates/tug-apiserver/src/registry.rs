@@ -43,6 +43,17 @@ pub trait Strategy: Send + Sync {
 
     fn tracks_generation(&self) -> bool;
 
+    /// Converts an object of this resource's version into its storage version. Resources
+    /// served in several versions (or groups) share one storage version; identity otherwise.
+    fn to_storage(&self, v: Value) -> Value {
+        v
+    }
+
+    /// Converts a stored object into this resource's version; identity by default.
+    fn from_storage(&self, v: Value) -> Value {
+        v
+    }
+
     /// Whether annotation changes bump `generation` too.
     fn annotations_bump_generation(&self) -> bool;
 

@@ -193,20 +193,21 @@ impl Ctx {
         }
     }
 
-    /// Reads one object; 404 when absent.
+    /// Reads one object in the strategy's version; 404 when absent.
     pub async fn read(
         &self,
-        info: &ResourceInfo,
+        strategy: &dyn Strategy,
         ns: &str,
         name: &str,
     ) -> Result<(Value, tug_store::Revision), ApiError> {
+        let info = strategy.info();
         let (kv, _) = self
             .store
             .get(&info.key(ns, name), 0)
             .await
             .map_err(store_error)?;
         let kv = kv.ok_or_else(|| ApiError::not_found(&qualified(info), name))?;
-        let v = object::from_kv(&kv).map_err(ApiError::internal)?;
+        let v = decode_stored(strategy, &kv)?;
         Ok((v, kv.mod_revision))
     }
 
@@ -219,7 +220,7 @@ impl Ctx {
         q: &Query,
         headers: &HeaderMap,
     ) -> Reply {
-        let (v, rev) = self.read(strategy.info(), ns, name).await?;
+        let (v, rev) = self.read(strategy, ns, name).await?;
         match reply::wants(headers) {
             Wants::Table => {
                 let t = table::table(strategy, &[v], &rev.to_string(), "", q);
@@ -347,7 +348,7 @@ impl Ctx {
             compares.extend(alloc.compares);
             let mut ops = vec![Op::Put {
                 key: key.clone(),
-                value: object::stored_bytes(&candidate),
+                value: object::stored_bytes(&strategy.to_storage(candidate.clone())),
             }];
             ops.extend(alloc.ops);
             match self.store.txn(Txn { compares, ops }).await {
@@ -425,7 +426,7 @@ impl Ctx {
         let info = strategy.info();
         let key = info.key(ns, name);
         for _ in 0..MAX_RETRIES {
-            let (current, rev) = self.read(info, ns, name).await?;
+            let (current, rev) = self.read(strategy, ns, name).await?;
             let mut new = make(&current)?;
             let body_name = meta_str(&new, "name").to_string();
             if !body_name.is_empty() && body_name != name {
@@ -532,7 +533,7 @@ impl Ctx {
             compares.extend(alloc.compares);
             let mut ops = vec![Op::Put {
                 key: key.clone(),
-                value: object::stored_bytes(&admitted),
+                value: object::stored_bytes(&strategy.to_storage(admitted.clone())),
             }];
             ops.extend(alloc.ops);
             match self.store.txn(Txn { compares, ops }).await {
@@ -624,7 +625,7 @@ impl Ctx {
         let info = strategy.info();
         let key = info.key(ns, name);
         for _ in 0..MAX_RETRIES {
-            let (current, rev) = self.read(info, ns, name).await?;
+            let (current, rev) = self.read(strategy, ns, name).await?;
             if let Some(uid) = &pre_uid {
                 let cur = meta_str(&current, "uid");
                 if uid != cur {
@@ -705,7 +706,7 @@ impl Ctx {
             .map_err(store_error)?;
         let mut items = Vec::new();
         for kv in &page.items {
-            let v = object::from_kv(kv).map_err(ApiError::internal)?;
+            let v = decode_stored(strategy, kv)?;
             if !filter.matches(strategy, &v) {
                 continue;
             }
@@ -728,6 +729,15 @@ impl Ctx {
         });
         Ok(reply::json(StatusCode::OK, &list))
     }
+}
+
+/// Decodes a stored value into the strategy's version, with its resourceVersion.
+pub(crate) fn decode_stored(
+    strategy: &dyn Strategy,
+    kv: &tug_store::KeyValue,
+) -> Result<Value, ApiError> {
+    let v = object::from_kv(kv).map_err(ApiError::internal)?;
+    Ok(strategy.from_storage(v))
 }
 
 /// The store prefix of a collection: all objects of a resource, or those of one namespace.

@@ -46,7 +46,7 @@ fn scale_of(obj: &Value) -> Value {
 
 /// GET `…/scale`.
 pub async fn get_scale(ctx: &Ctx, s: &dyn Strategy, ns: &str, name: &str) -> Reply {
-    let (obj, _) = ctx.read(s.info(), ns, name).await?;
+    let (obj, _) = ctx.read(s, ns, name).await?;
     Ok(reply::json(StatusCode::OK, &scale_of(&obj)))
 }
 

@@ -202,13 +202,18 @@ impl Ctx {
 /// Turns one store event into zero or one watch event; false when the client is gone.
 async fn deliver(sink: &Sink, filter: &Filter, ev: tug_store::Event) -> bool {
     let strategy = &*sink.strategy;
-    let old = ev.prev.as_ref().and_then(|p| object::from_kv(p).ok());
+    let old = ev
+        .prev
+        .as_ref()
+        .and_then(|p| object::from_kv(p).ok())
+        .map(|v| strategy.from_storage(v));
     let old_matches = old.as_ref().is_some_and(|o| filter.matches(strategy, o));
     match ev.kind {
         EventKind::Put => {
             let Ok(new) = object::from_kv(&ev.kv) else {
                 return true;
             };
+            let new = strategy.from_storage(new);
             let new_matches = filter.matches(strategy, &new);
             match (old_matches, new_matches) {
                 (true, true) => sink.send("MODIFIED", &new).await,

@@ -306,6 +306,16 @@ async fn generation_moves_with_the_spec_only_and_status_goes_through_its_subreso
         .body;
     assert_eq!(spec["metadata"]["generation"], 2);
     assert_eq!(spec["status"]["replicas"], 3, "status survives spec writes");
+    // Deployments (only) also move generation on annotation changes, as upstream.
+    let annotated = api
+        .patch(
+            &uri,
+            "application/merge-patch+json",
+            json!({"metadata":{"annotations":{"a":"b"}}}),
+        )
+        .await
+        .body;
+    assert_eq!(annotated["metadata"]["generation"], 3);
 }
 
 #[tokio::test]

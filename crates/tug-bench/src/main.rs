@@ -65,9 +65,16 @@ struct StoreArgs {
 }
 
 #[tokio::main]
-async fn main() -> Result<()> {
-    match Cli::parse().command {
+async fn main() -> std::process::ExitCode {
+    let result = match Cli::parse().command {
         Command::Store(args) => store_bench(args).await,
+    };
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
     }
 }
 

@@ -3,7 +3,8 @@
 //! * `objects` value: `create_rev u64 | mod_rev u64 | value…`
 //! * `history` value: `kind u8 (0 put, 1 tombstone) | create_rev u64 | value…` (the key of the
 //!   table holds the version's mod revision)
-//! * `log` value: a sequence of events, each
+//! * `log` value (one per committed batch, keyed by its first revision): for each revision of
+//!   the batch `revision u64 | n u32` and `n` events, each
 //!   `kind u8 | inline u8 | key_len u32 | key | create_rev u64 | prev_mod_rev u64 |
 //!   [value_len u32 | value]` — the value is inline only when the event's write was overwritten
 //!   within its own transaction (otherwise it is found in `objects` or `history`);
@@ -104,26 +105,26 @@ fn len_u32(len: usize) -> u32 {
     u32::try_from(len).unwrap_or(u32::MAX)
 }
 
-/// Iterates the events of one `log` entry.
-pub(crate) fn decode_log(bytes: &[u8]) -> LogIter<'_> {
-    LogIter {
+/// Decodes one `log` record: its revisions in order, each with its events.
+pub(crate) fn decode_log(bytes: &[u8]) -> Result<Vec<(u64, Vec<LogEvent<'_>>)>, RedbError> {
+    let mut it = LogIter {
         r: Reader::new(bytes),
-    }
-}
-
-pub(crate) struct LogIter<'a> {
-    r: Reader<'a>,
-}
-
-impl<'a> Iterator for LogIter<'a> {
-    type Item = Result<LogEvent<'a>, RedbError>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        if self.r.is_empty() {
-            return None;
+    };
+    let mut out = Vec::new();
+    while !it.r.is_empty() {
+        let revision = it.r.u64()?;
+        let n = it.r.u32()? as usize;
+        let mut events = Vec::with_capacity(n.min(1024));
+        for _ in 0..n {
+            events.push(it.event()?);
         }
-        Some(self.event())
+        out.push((revision, events));
     }
+    Ok(out)
+}
+
+struct LogIter<'a> {
+    r: Reader<'a>,
 }
 
 impl<'a> LogIter<'a> {
@@ -215,6 +216,8 @@ mod tests {
     #[test]
     fn log_events_round_trip_with_and_without_inline_values() {
         let mut out = Vec::new();
+        out.extend_from_slice(&9u64.to_le_bytes());
+        out.extend_from_slice(&2u32.to_le_bytes());
         encode_log_event(
             &mut out,
             &LogEvent {
@@ -235,7 +238,10 @@ mod tests {
                 inline_value: None,
             },
         );
-        let events: Vec<_> = decode_log(&out).collect::<Result<_, _>>().expect("decode");
+        let mut revisions = decode_log(&out).expect("decode");
+        assert_eq!(revisions.len(), 1);
+        let (revision, events) = revisions.remove(0);
+        assert_eq!(revision, 9);
         assert_eq!(events.len(), 2);
         assert_eq!(
             (events[0].kind, events[0].key, events[0].inline_value),
@@ -252,6 +258,8 @@ mod tests {
         let bytes = encode_object(1, 2, b"v");
         assert!(decode_object(&bytes[..10]).is_err());
         let mut log = Vec::new();
+        log.extend_from_slice(&1u64.to_le_bytes());
+        log.extend_from_slice(&1u32.to_le_bytes());
         encode_log_event(
             &mut log,
             &LogEvent {
@@ -263,6 +271,6 @@ mod tests {
             },
         );
         log.pop();
-        assert!(decode_log(&log).next().is_some_and(|r| r.is_err()));
+        assert!(decode_log(&log).is_err());
     }
 }

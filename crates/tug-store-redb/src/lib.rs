@@ -7,8 +7,9 @@
 //! * `history`: (key, mod revision) → every *superseded* version and every delete tombstone.
 //!   A read at a past revision takes the `objects` value if it is old enough, else the newest
 //!   `history` version at or below the revision. A create writes no history at all.
-//! * `log`: revision → the events of that revision (keys, kinds, previous mod revisions), for
-//!   watch replay; values are looked up from `objects`/`history`, not copied.
+//! * `log`: first revision of a committed batch → the events of its revisions (keys, kinds,
+//!   previous mod revisions), for watch replay; values are looked up from `objects`/`history`,
+//!   not copied.
 //! * `meta`: the current and the compacted revision.
 //!
 //! # Writes
@@ -27,19 +28,24 @@
 //! With [`RedbOptions::wal_size_bytes`] = 0 there is no log and every batch is a durable
 //! (`Durability::Immediate`) redb commit instead: simpler, about half the throughput.
 //!
+//! Batches are pipelined: while the log record of batch N is being synced (on a thread of its
+//! own), the writer already applies batch N+1; N becomes visible when its record is durable.
+//!
 //! # Reads
 //!
-//! Reads run on redb read transactions (snapshots) from the caller: `get` inline (microseconds),
-//! `list`, `count` and watch replay on tokio's blocking pool.
+//! Readers never see a write before it is durable: they read the snapshot (a redb read
+//! transaction with its tables open) that the writer published last, and the writer publishes
+//! a snapshot only once everything in it is durable. `get` runs inline (microseconds); `list`,
+//! `count` and watch replay on tokio's blocking pool.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use redb::{Database, StorageBackend, TableDefinition};
+use redb::{Database, ReadOnlyTable, StorageBackend, TableDefinition};
 use tokio::sync::oneshot;
 use tug_store::watch::{DEFAULT_WATCH_CAPACITY, WatchHub};
 use tug_store::{
@@ -182,31 +188,58 @@ pub struct WriterStats {
     pub txns: u64,
 }
 
+/// A read view at a durable revision: a redb read transaction's tables, opened once and shared
+/// by every reader until the writer publishes the next one.
+pub(crate) struct Snapshot {
+    pub revision: Revision,
+    pub compacted: Revision,
+    pub objects: ReadOnlyTable<&'static str, &'static [u8]>,
+    pub history: ReadOnlyTable<(&'static str, u64), &'static [u8]>,
+    pub log: ReadOnlyTable<u64, &'static [u8]>,
+}
+
 /// State shared by the backend handle, its readers and its writer thread.
 pub(crate) struct Shared {
     pub db: Database,
     pub hub: WatchHub,
-    /// The last durable revision; updated by the writer after each commit.
-    pub revision: AtomicI64,
-    pub compacted: AtomicI64,
+    /// The read view of the last durable revision.
+    snapshot: RwLock<Arc<Snapshot>>,
     pub commits: AtomicU64,
     pub syncs: AtomicU64,
     pub checkpoints: AtomicU64,
     pub txns: AtomicU64,
 }
 
-/// The redb [`Backend`]. Dropping it stops the writer thread (after its current batch) and
-/// closes the database file; watch streams then end with [`StoreError::Closed`].
+/// The redb [`Backend`]. Dropping it stops the writer thread (after its current batch and a
+/// final checkpoint) and closes the database file; watch streams then end with
+/// [`StoreError::Closed`]. A transaction handed to [`Backend::txn`] is queued at once: dropping
+/// the returned future does not withdraw it (it may still commit).
 pub struct RedbBackend {
     shared: Arc<Shared>,
     queue: Option<std::sync::mpsc::Sender<writer::Request>>,
     writer: Option<JoinHandle<()>>,
 }
 
+impl Shared {
+    /// The read view of the last durable revision.
+    pub fn snapshot(&self) -> Arc<Snapshot> {
+        // A reader or the writer panicking cannot leave a half-written `Arc` behind.
+        self.snapshot
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// Makes a durable revision visible to readers (the writer's only way to do so).
+    pub fn publish(&self, snapshot: Snapshot) {
+        *self.snapshot.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(snapshot);
+    }
+}
+
 impl std::fmt::Debug for RedbBackend {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("RedbBackend")
-            .field("revision", &self.shared.revision.load(Ordering::Acquire))
+            .field("revision", &self.shared.snapshot().revision)
             .field("stats", &self.stats())
             .finish_non_exhaustive()
     }
@@ -274,7 +307,8 @@ impl RedbBackend {
         let mut checkpoints = 0;
         let wal = match wal {
             Some(storage) => {
-                let (mut wal, replay) = wal::Wal::open(storage, options.wal_size_bytes, revision)?;
+                let (mut wal, replay) =
+                    wal::Wal::open(Arc::from(storage), options.wal_size_bytes, revision)?;
                 if !replay.is_empty() {
                     revision = writer::replay(&db, revision, replay)?;
                     checkpoints += 1;
@@ -284,11 +318,11 @@ impl RedbBackend {
             }
             None => None,
         };
+        let snapshot = writer::snapshot(&db, revision, compacted)?;
         let shared = Arc::new(Shared {
             db,
             hub: WatchHub::new(options.watch_capacity, revision),
-            revision: AtomicI64::new(revision),
-            compacted: AtomicI64::new(compacted),
+            snapshot: RwLock::new(Arc::new(snapshot)),
             commits: AtomicU64::new(0),
             syncs: AtomicU64::new(checkpoints),
             checkpoints: AtomicU64::new(checkpoints),
@@ -299,7 +333,7 @@ impl RedbBackend {
             let shared = shared.clone();
             std::thread::Builder::new()
                 .name("tug-redb-writer".into())
-                .spawn(move || writer::run(shared, requests, options, wal))
+                .spawn(move || writer::run(shared, requests, options, wal, revision, compacted))
                 .map_err(RedbError::Spawn)?
         };
         Ok(Self {
@@ -337,12 +371,14 @@ impl RedbBackend {
         answer.await.map_err(|_| StoreError::Closed)?
     }
 
+    /// Runs a read on tokio's blocking pool against the current snapshot (taken now, so that
+    /// the read sees at least everything acknowledged before the call).
     async fn blocking<T: Send + 'static>(
         &self,
-        f: impl FnOnce(&Shared) -> Result<T> + Send + 'static,
+        f: impl FnOnce(&Snapshot) -> Result<T> + Send + 'static,
     ) -> Result<T> {
-        let shared = self.shared.clone();
-        tokio::task::spawn_blocking(move || f(&shared))
+        let snapshot = self.shared.snapshot();
+        tokio::task::spawn_blocking(move || f(&snapshot))
             .await
             .map_err(|e| StoreError::Internal(format!("read task failed: {e}")))?
     }
@@ -369,17 +405,17 @@ impl Backend for RedbBackend {
     }
 
     async fn get(&self, key: &str, revision: Revision) -> Result<(Option<KeyValue>, Revision)> {
-        Ok(read::get(&self.shared.db, key, revision)?)
+        Ok(read::get(&self.shared.snapshot(), key, revision)?)
     }
 
     async fn list(&self, req: ListRequest) -> Result<ListResponse> {
-        self.blocking(move |shared| Ok(read::list(&shared.db, &req)?))
+        self.blocking(move |snapshot| Ok(read::list(snapshot, &req)?))
             .await
     }
 
     async fn count(&self, prefix: &str) -> Result<u64> {
         let prefix = prefix.to_string();
-        self.blocking(move |shared| Ok(read::count(&shared.db, &prefix)?))
+        self.blocking(move |snapshot| Ok(read::count(snapshot, &prefix)?))
             .await
     }
 
@@ -390,17 +426,17 @@ impl Backend for RedbBackend {
         let upto = sub.revision();
         let prefix = prefix.to_string();
         let replay = self
-            .blocking(move |shared| Ok(read::replay(&shared.db, &prefix, after, upto)?))
+            .blocking(move |snapshot| Ok(read::replay(snapshot, &prefix, after, upto)?))
             .await?;
         Ok(sub.into_stream(replay, after))
     }
 
     async fn current_revision(&self) -> Result<Revision> {
-        Ok(self.shared.revision.load(Ordering::Acquire))
+        Ok(self.shared.snapshot().revision)
     }
 
     async fn compacted_revision(&self) -> Result<Revision> {
-        Ok(self.shared.compacted.load(Ordering::Acquire))
+        Ok(self.shared.snapshot().compacted)
     }
 
     async fn compact(&self, revision: Revision) -> Result<()> {

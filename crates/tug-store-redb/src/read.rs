@@ -1,26 +1,19 @@
-//! Reads on redb read transactions: each call sees one consistent snapshot.
+//! Reads on a published [`Snapshot`]: each call sees one consistent, durable revision.
 
 use std::collections::HashMap;
 use std::ops::Bound;
 
 use bytes::Bytes;
-use redb::{AccessGuard, Database, Range, ReadOnlyTable, ReadTransaction, ReadableDatabase};
+use redb::{AccessGuard, Range, ReadOnlyTable};
 use tug_store::{
     Event, EventKind, KeyValue, ListRequest, ListResponse, Revision, check_watch_revision,
     resolve_read_revision,
 };
 
 use crate::codec::{decode_log, decode_object, decode_version, owned};
-use crate::{HISTORY, LOG, META, META_COMPACTED, META_REVISION, OBJECTS, OpError, to_i64, to_u64};
+use crate::{OpError, Snapshot, to_i64, to_u64};
 
 type R<T> = Result<T, OpError>;
-
-/// The current and compacted revisions recorded in a snapshot.
-fn meta(tx: &ReadTransaction) -> R<(Revision, Revision)> {
-    let meta = tx.open_table(META)?;
-    let get = |name| -> R<Revision> { Ok(meta.get(name)?.map_or(0, |g| to_i64(g.value()))) };
-    Ok((get(META_REVISION)?, get(META_COMPACTED)?))
-}
 
 fn object_kv(key: &str, bytes: &[u8]) -> R<KeyValue> {
     let o = decode_object(bytes)?;
@@ -72,18 +65,24 @@ fn value_at(
 }
 
 /// A get: see [`tug_store::Backend::get`].
-pub(crate) fn get(db: &Database, key: &str, revision: Revision) -> R<(Option<KeyValue>, Revision)> {
-    let tx = db.begin_read()?;
-    let (current, compacted) = meta(&tx)?;
-    let at = resolve_read_revision(revision, current, compacted)?;
-    let objects = tx.open_table(OBJECTS)?;
-    let history = tx.open_table(HISTORY)?;
-    let kv = value_at(&objects, &history, key, to_u64(at), at == current)?;
+pub(crate) fn get(
+    snap: &Snapshot,
+    key: &str,
+    revision: Revision,
+) -> R<(Option<KeyValue>, Revision)> {
+    let at = resolve_read_revision(revision, snap.revision, snap.compacted)?;
+    let kv = value_at(
+        &snap.objects,
+        &snap.history,
+        key,
+        to_u64(at),
+        at == snap.revision,
+    )?;
     Ok((kv, at))
 }
 
 /// The first key a list visits: the prefix itself, or what follows `start_after`.
-fn lower_bound<'a>(req: &'a ListRequest) -> Bound<&'a str> {
+fn lower_bound(req: &ListRequest) -> Bound<&str> {
     match &req.start_after {
         Some(after) if after.as_str() >= req.prefix.as_str() => Bound::Excluded(after.as_str()),
         _ => Bound::Included(req.prefix.as_str()),
@@ -118,14 +117,14 @@ impl Page {
 }
 
 /// A list: see [`tug_store::Backend::list`].
-pub(crate) fn list(db: &Database, req: &ListRequest) -> R<ListResponse> {
-    let tx = db.begin_read()?;
-    let (current, compacted) = meta(&tx)?;
-    let at = resolve_read_revision(req.revision, current, compacted)?;
-    let objects = tx.open_table(OBJECTS)?;
+pub(crate) fn list(snap: &Snapshot, req: &ListRequest) -> R<ListResponse> {
+    let at = resolve_read_revision(req.revision, snap.revision, snap.compacted)?;
     let mut page = Page::new(req.limit);
-    if at == current {
-        for entry in objects.range::<&str>((lower_bound(req), Bound::Unbounded))? {
+    if at == snap.revision {
+        for entry in snap
+            .objects
+            .range::<&str>((lower_bound(req), Bound::Unbounded))?
+        {
             let (k, v) = entry?;
             let key = k.value();
             if !key.starts_with(req.prefix.as_str()) {
@@ -136,8 +135,7 @@ pub(crate) fn list(db: &Database, req: &ListRequest) -> R<ListResponse> {
             }
         }
     } else {
-        let history = tx.open_table(HISTORY)?;
-        list_past(&objects, &history, req, to_u64(at), &mut page)?;
+        list_past(&snap.objects, &snap.history, req, to_u64(at), &mut page)?;
     }
     Ok(ListResponse {
         items: page.items,
@@ -190,12 +188,11 @@ fn list_past(
             }
         }
         let mut visible = None;
-        if obj_head.as_ref().is_some_and(|(ok, _)| *ok == key) {
-            if let Some((_, guard)) = std::mem::replace(&mut obj_head, next_obj(&mut objs, prefix)?)
-                && decode_object(guard.value())?.mod_revision <= at
-            {
-                visible = Some(object_kv(&key, guard.value())?);
-            }
+        if obj_head.as_ref().is_some_and(|(ok, _)| *ok == key)
+            && let Some((_, guard)) = std::mem::replace(&mut obj_head, next_obj(&mut objs, prefix)?)
+            && decode_object(guard.value())?.mod_revision <= at
+        {
+            visible = Some(object_kv(&key, guard.value())?);
         }
         if visible.is_none()
             && let Some((rev, guard)) = best
@@ -241,11 +238,9 @@ fn next_hist<'a>(
 }
 
 /// A count at the current revision.
-pub(crate) fn count(db: &Database, prefix: &str) -> R<u64> {
-    let tx = db.begin_read()?;
-    let objects = tx.open_table(OBJECTS)?;
+pub(crate) fn count(snap: &Snapshot, prefix: &str) -> R<u64> {
     let mut n = 0;
-    for entry in objects.range::<&str>(prefix..)? {
+    for entry in snap.objects.range::<&str>(prefix..)? {
         let (k, _) = entry?;
         if !k.value().starts_with(prefix) {
             break;
@@ -282,70 +277,76 @@ fn missing(key: &str, revision: u64) -> OpError {
 /// The events under `prefix` with revisions in `(after, upto]`, rebuilt from the log.
 /// Fails with `Compacted` if `after` is below the compacted revision of the snapshot.
 pub(crate) fn replay(
-    db: &Database,
+    snap: &Snapshot,
     prefix: &str,
     after: Revision,
     upto: Revision,
 ) -> R<Vec<Event>> {
-    let tx = db.begin_read()?;
-    let (_, compacted) = meta(&tx)?;
-    check_watch_revision(after, compacted)?;
+    check_watch_revision(after, snap.compacted)?;
     if after >= upto {
         return Ok(Vec::new());
     }
-    let objects = tx.open_table(OBJECTS)?;
-    let history = tx.open_table(HISTORY)?;
-    let log = tx.open_table(LOG)?;
+    let (objects, history, log) = (&snap.objects, &snap.history, &snap.log);
+    let (after, upto) = (to_u64(after), to_u64(upto));
+    // Records are keyed by the first revision of their batch: start with the one holding
+    // `after + 1`.
+    let first = match log.range(..=after + 1)?.next_back() {
+        Some(entry) => entry?.0.value(),
+        None => after + 1,
+    };
     let mut out = Vec::new();
-    for entry in log.range(to_u64(after) + 1..=to_u64(upto))? {
-        let (rev, events) = entry?;
-        let rev = rev.value();
-        // The state of each key within this revision, for events that follow another write of
-        // the same key in the same transaction.
-        let mut in_txn: HashMap<&str, Option<KeyValue>> = HashMap::new();
-        for event in decode_log(events.value()) {
-            let event = event?;
-            if !event.key.starts_with(prefix) {
+    for entry in log.range(first..=upto)? {
+        let (_, record) = entry?;
+        for (rev, events) in decode_log(record.value())? {
+            if rev <= after || rev > upto {
                 continue;
             }
-            let key = event.key;
-            let prev = match event.prev_mod_revision {
-                0 => None,
-                m if m == rev => in_txn.get(key).cloned().flatten(),
-                m => Some(
-                    version_written_at(&objects, &history, key, m)?
-                        .ok_or_else(|| missing(key, m))?,
-                ),
-            };
-            let (kind, kv) = match event.kind {
-                EventKind::Put => {
-                    let kv = match event.inline_value {
-                        Some(value) => KeyValue {
-                            key: key.to_string(),
-                            value: owned(value),
-                            create_revision: to_i64(event.create_revision),
-                            mod_revision: to_i64(rev),
-                        },
-                        None => version_written_at(&objects, &history, key, rev)?
-                            .ok_or_else(|| missing(key, rev))?,
-                    };
-                    in_txn.insert(key, Some(kv.clone()));
-                    (EventKind::Put, kv)
+            // The state of each key within this revision, for events that follow another
+            // write of the same key in the same transaction.
+            let mut in_txn: HashMap<&str, Option<KeyValue>> = HashMap::new();
+            for event in events {
+                if !event.key.starts_with(prefix) {
+                    continue;
                 }
-                EventKind::Delete => {
-                    in_txn.insert(key, None);
-                    (
-                        EventKind::Delete,
-                        KeyValue {
-                            key: key.to_string(),
-                            value: Bytes::new(),
-                            create_revision: 0,
-                            mod_revision: to_i64(rev),
-                        },
-                    )
-                }
-            };
-            out.push(Event { kind, kv, prev });
+                let key = event.key;
+                let prev = match event.prev_mod_revision {
+                    0 => None,
+                    m if m == rev => in_txn.get(key).cloned().flatten(),
+                    m => Some(
+                        version_written_at(objects, history, key, m)?
+                            .ok_or_else(|| missing(key, m))?,
+                    ),
+                };
+                let (kind, kv) = match event.kind {
+                    EventKind::Put => {
+                        let kv = match event.inline_value {
+                            Some(value) => KeyValue {
+                                key: key.to_string(),
+                                value: owned(value),
+                                create_revision: to_i64(event.create_revision),
+                                mod_revision: to_i64(rev),
+                            },
+                            None => version_written_at(objects, history, key, rev)?
+                                .ok_or_else(|| missing(key, rev))?,
+                        };
+                        in_txn.insert(key, Some(kv.clone()));
+                        (EventKind::Put, kv)
+                    }
+                    EventKind::Delete => {
+                        in_txn.insert(key, None);
+                        (
+                            EventKind::Delete,
+                            KeyValue {
+                                key: key.to_string(),
+                                value: Bytes::new(),
+                                create_revision: 0,
+                                mod_revision: to_i64(rev),
+                            },
+                        )
+                    }
+                };
+                out.push(Event { kind, kv, prev });
+            }
         }
     }
     Ok(out)

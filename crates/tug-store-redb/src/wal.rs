@@ -35,6 +35,8 @@
 //! write position is either checkpointed or replayable, and stale records of an earlier round
 //! have lower revisions than any new one, which ends the scan.
 
+use std::sync::Arc;
+
 use redb::StorageBackend;
 use tug_store::{Event, EventKind, Op, Revision};
 
@@ -49,6 +51,7 @@ const DELETE: u8 = 1;
 pub(crate) type Replay = Vec<(Revision, Vec<Op>)>;
 
 /// What [`Wal::append`] did.
+#[cfg(test)]
 pub(crate) enum Append {
     /// The record is durable.
     Written,
@@ -57,11 +60,12 @@ pub(crate) enum Append {
     Full,
 }
 
+/// The log's write position and format; the I/O of a record is [`write_record`], which the
+/// writer runs on a thread of its own so that it overlaps with the next batch.
 pub(crate) struct Wal {
-    storage: Box<dyn StorageBackend>,
+    storage: Arc<dyn StorageBackend>,
     size: u64,
     pos: u64,
-    buf: Vec<u8>,
 }
 
 fn io(e: std::io::Error) -> RedbError {
@@ -72,7 +76,7 @@ impl Wal {
     /// Opens the log on `storage`, growing it to `size` bytes (zero-filled) if it is smaller,
     /// and returns what it holds after `durable` (the database's revision).
     pub(crate) fn open(
-        storage: Box<dyn StorageBackend>,
+        storage: Arc<dyn StorageBackend>,
         size: u64,
         durable: Revision,
     ) -> Result<(Self, Replay), RedbError> {
@@ -95,7 +99,6 @@ impl Wal {
             storage,
             size: size.max(len),
             pos: 0,
-            buf: Vec::new(),
         };
         let replay = wal.scan(durable)?;
         Ok((wal, replay))
@@ -112,15 +115,22 @@ impl Wal {
         self.pos = 0;
     }
 
-    /// Appends the effects of consecutive revisions and makes them durable.
-    pub(crate) fn append(
+    /// The storage the records go to (shared with the thread that writes them).
+    pub(crate) fn storage(&self) -> Arc<dyn StorageBackend> {
+        self.storage.clone()
+    }
+
+    /// Encodes the record of consecutive revisions into `buf` and reserves its place: returns
+    /// the offset to [`write_record`] it at, or None if the log has no room left (then
+    /// checkpoint, making the batch durable through redb, and [`Wal::restart`]).
+    pub(crate) fn encode(
         &mut self,
         revisions: &[(Revision, Vec<Event>)],
-    ) -> Result<Append, RedbError> {
+        buf: &mut Vec<u8>,
+    ) -> Option<u64> {
         let (Some((first, _)), Some((last, _))) = (revisions.first(), revisions.last()) else {
-            return Ok(Append::Written);
+            return None;
         };
-        let buf = &mut self.buf;
         buf.clear();
         buf.resize(HEADER, 0);
         for (_, events) in revisions {
@@ -140,7 +150,7 @@ impl Wal {
         }
         let payload_len = buf.len() - HEADER;
         if self.pos + buf.len() as u64 > self.size || u32::try_from(payload_len).is_err() {
-            return Ok(Append::Full);
+            return None;
         }
         buf[0..4].copy_from_slice(&MAGIC.to_le_bytes());
         buf[4..8].copy_from_slice(&len32(payload_len).to_le_bytes());
@@ -148,10 +158,26 @@ impl Wal {
         buf[16..24].copy_from_slice(&last.to_le_bytes());
         let crc = crc32c_extend(crc32c_extend(!0, &buf[0..24]), &buf[HEADER..]);
         buf[24..28].copy_from_slice(&crc.to_le_bytes());
-        self.storage.write(self.pos, buf).map_err(io)?;
-        self.storage.sync_data().map_err(io)?;
+        let at = self.pos;
         self.pos += buf.len() as u64;
-        Ok(Append::Written)
+        Some(at)
+    }
+
+    /// Appends the record of consecutive revisions and makes it durable, in the caller's
+    /// thread.
+    #[cfg(test)]
+    pub(crate) fn append(
+        &mut self,
+        revisions: &[(Revision, Vec<Event>)],
+    ) -> Result<Append, RedbError> {
+        let mut buf = Vec::new();
+        match self.encode(revisions, &mut buf) {
+            Some(at) => {
+                write_record(self.storage.as_ref(), at, &buf).map_err(io)?;
+                Ok(Append::Written)
+            }
+            None => Ok(Append::Full),
+        }
     }
 
     fn read(&self, at: u64, len: usize) -> Result<Vec<u8>, RedbError> {
@@ -205,6 +231,16 @@ impl Wal {
         }
         Ok(replay)
     }
+}
+
+/// Writes an encoded record at its reserved offset and makes it durable.
+pub(crate) fn write_record(
+    storage: &dyn StorageBackend,
+    at: u64,
+    record: &[u8],
+) -> Result<(), std::io::Error> {
+    storage.write(at, record)?;
+    storage.sync_data()
 }
 
 fn len32(n: usize) -> u32 {
@@ -320,8 +356,6 @@ const fn crc_tables() -> [[u32; 256]; 8] {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-
     use bytes::Bytes;
     use redb::backends::InMemoryBackend;
     use tug_store::KeyValue;
@@ -377,11 +411,11 @@ mod tests {
     #[test]
     fn a_log_replays_what_follows_the_durable_revision() {
         let storage = Shared::default();
-        let (mut wal, replay) = Wal::open(Box::new(storage.clone()), 4096, 0).expect("open");
+        let (mut wal, replay) = Wal::open(Arc::new(storage.clone()), 4096, 0).expect("open");
         assert!(replay.is_empty());
         append(&mut wal, &[put(1, "/a", "1"), put(2, "/b", "2")]);
         append(&mut wal, &[put(3, "/a", "3")]);
-        let (_, replay) = Wal::open(Box::new(storage.clone()), 4096, 1).expect("reopen");
+        let (_, replay) = Wal::open(Arc::new(storage.clone()), 4096, 1).expect("reopen");
         assert_eq!(revisions(&replay), [2, 3]);
         assert_eq!(
             replay[1].1,
@@ -395,7 +429,7 @@ mod tests {
     #[test]
     fn a_torn_record_ends_the_log() {
         let storage = Shared::default();
-        let (mut wal, _) = Wal::open(Box::new(storage.clone()), 4096, 0).expect("open");
+        let (mut wal, _) = Wal::open(Arc::new(storage.clone()), 4096, 0).expect("open");
         append(&mut wal, &[put(1, "/a", "1")]);
         let second_at = wal.pos;
         append(&mut wal, &[put(2, "/b", "2")]);
@@ -405,37 +439,37 @@ mod tests {
         let mut byte = [0u8];
         storage.read(at, &mut byte).expect("read");
         storage.write(at, &[byte[0] ^ 0xff]).expect("write");
-        let (_, replay) = Wal::open(Box::new(storage), 4096, 0).expect("reopen");
+        let (_, replay) = Wal::open(Arc::new(storage), 4096, 0).expect("reopen");
         assert_eq!(revisions(&replay), [1]);
     }
 
     #[test]
     fn records_of_an_earlier_round_are_not_replayed_after_a_restart() {
         let storage = Shared::default();
-        let (mut wal, _) = Wal::open(Box::new(storage.clone()), 4096, 0).expect("open");
+        let (mut wal, _) = Wal::open(Arc::new(storage.clone()), 4096, 0).expect("open");
         append(&mut wal, &[put(1, "/a", &"x".repeat(100))]);
         append(&mut wal, &[put(2, "/b", "2")]);
         append(&mut wal, &[put(3, "/c", "3")]);
         // Checkpointed at 3; the next round overwrites the start of the log.
         wal.restart();
         append(&mut wal, &[put(4, "/d", "4")]);
-        let (_, replay) = Wal::open(Box::new(storage.clone()), 4096, 3).expect("reopen");
+        let (_, replay) = Wal::open(Arc::new(storage.clone()), 4096, 3).expect("reopen");
         assert_eq!(revisions(&replay), [4]);
-        let (_, replay) = Wal::open(Box::new(storage), 4096, 4).expect("reopen");
+        let (_, replay) = Wal::open(Arc::new(storage), 4096, 4).expect("reopen");
         assert!(replay.is_empty());
     }
 
     #[test]
     fn a_log_that_begins_after_the_database_ends_is_reported_as_corrupt() {
         let storage = Shared::default();
-        let (mut wal, _) = Wal::open(Box::new(storage.clone()), 4096, 0).expect("open");
+        let (mut wal, _) = Wal::open(Arc::new(storage.clone()), 4096, 0).expect("open");
         append(&mut wal, &[put(5, "/a", "1")]);
-        assert!(Wal::open(Box::new(storage), 4096, 3).is_err());
+        assert!(Wal::open(Arc::new(storage), 4096, 3).is_err());
     }
 
     #[test]
     fn a_record_that_does_not_fit_asks_for_a_checkpoint() {
-        let (mut wal, _) = Wal::open(Box::new(Shared::default()), 128, 0).expect("open");
+        let (mut wal, _) = Wal::open(Arc::new(Shared::default()), 128, 0).expect("open");
         append(&mut wal, &[put(1, "/a", "1")]);
         assert!(matches!(
             wal.append(&[put(2, "/b", &"x".repeat(200))]),

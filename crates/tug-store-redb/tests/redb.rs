@@ -34,21 +34,28 @@ async fn a_reopened_store_without_write_ahead_log_has_its_data_and_history() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn turning_the_write_ahead_log_off_replays_it_first() {
-    let slow_checkpoints = RedbOptions {
-        checkpoint_idle: Duration::from_secs(3600),
-        ..options()
-    };
+async fn reopening_without_a_write_ahead_log_removes_the_old_log_file() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("tug.redb");
     let no_wal = RedbOptions {
         wal_size_bytes: 0,
         ..options()
     };
-    reopen_keeps_everything(slow_checkpoints, no_wal).await;
+    reopen_keeps_everything_at(&path, options(), no_wal).await;
+    assert!(!RedbBackend::wal_path(&path).exists());
 }
 
 async fn reopen_keeps_everything(first: RedbOptions, second: RedbOptions) {
     let dir = tempfile::tempdir().expect("temp dir");
-    let path = dir.path().join("tug.redb");
+    reopen_keeps_everything_at(&dir.path().join("tug.redb"), first, second).await;
+}
+
+async fn reopen_keeps_everything_at(
+    path: &std::path::Path,
+    first: RedbOptions,
+    second: RedbOptions,
+) {
+    let path = path.to_path_buf();
     {
         let store = RedbBackend::open(&path, first).expect("open");
         let a = store.create("/r/a", val("a1")).await.expect("create"); // 1
@@ -348,6 +355,10 @@ async fn mixed_workload(store: Arc<RedbBackend>) {
 }
 
 async fn crash_and_compare(options: RedbOptions) {
+    crash_and_compare_reopening_with(options.clone(), options).await;
+}
+
+async fn crash_and_compare_reopening_with(options: RedbOptions, reopen: RedbOptions) {
     let db = CrashableStorage::default();
     let wal = CrashableStorage::default();
     let store = Arc::new(
@@ -362,7 +373,7 @@ async fn crash_and_compare(options: RedbOptions) {
     let stats = store.stats();
     drop(store);
     let reopened =
-        RedbBackend::open_with_storage(db_image, wal_image, options).expect("reopen after crash");
+        RedbBackend::open_with_storage(db_image, wal_image, reopen).expect("reopen after crash");
     let after = snapshot(&reopened).await;
     assert_eq!(after.0, before.0, "revision after the crash ({stats:?})");
     assert!(
@@ -395,6 +406,44 @@ async fn a_crash_with_a_small_log_that_wrapped_many_times_loses_nothing() {
         ..options()
     })
     .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_store_reopened_without_its_log_after_a_crash_replays_the_log_first() {
+    let with_log = RedbOptions {
+        checkpoint_idle: Duration::from_secs(3600),
+        ..options()
+    };
+    let without = RedbOptions {
+        wal_size_bytes: 0,
+        ..options()
+    };
+    crash_and_compare_reopening_with(with_log, without).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_idle_store_checkpoints_so_that_its_database_alone_has_everything() {
+    let db = CrashableStorage::default();
+    let wal = CrashableStorage::default();
+    let options = RedbOptions {
+        checkpoint_idle: Duration::from_millis(20),
+        ..options()
+    };
+    let store =
+        RedbBackend::open_with_storage(db.clone(), wal.clone(), options.clone()).expect("open");
+    let rev = store.create("/idle", val("v")).await.expect("create");
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while store.stats().checkpoints == 0 {
+        assert!(std::time::Instant::now() < deadline, "no idle checkpoint");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    // Even if the log were lost, the database has the write.
+    let db_image = db.after_crash();
+    drop(store);
+    let reopened = RedbBackend::open_with_storage(db_image, CrashableStorage::default(), options)
+        .expect("reopen");
+    let (kv, _) = reopened.get("/idle", 0).await.expect("get");
+    assert_eq!(kv.map(|kv| kv.mod_revision), Some(rev));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -437,7 +486,7 @@ async fn writes_acknowledged_before_a_crash_under_load_survive_it() {
     let acked_before: Vec<(String, Revision)> = acked.lock().expect("lock").clone();
     let (db_image, wal_image) = (db.after_crash(), wal.after_crash());
     drop(tasks);
-    assert!(acked_before.len() > 100, "the writers made progress");
+    assert!(acked_before.len() > 20, "the writers made progress");
     let reopened =
         RedbBackend::open_with_storage(db_image, wal_image, options).expect("reopen after crash");
     let last = acked_before.iter().map(|(_, r)| *r).max().unwrap_or(0);

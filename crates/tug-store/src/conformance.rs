@@ -1250,15 +1250,14 @@ fn step_strategy() -> impl Strategy<Value = ModelStep> {
         1 => Just(ModelCompare::Absent),
         1 => Just(ModelCompare::Stale),
     ];
-    let create = (key.clone(), value.clone()).prop_map(|(k, v)| ModelStep::Txn {
+    let create = (key.clone(), value).prop_map(|(k, v)| ModelStep::Txn {
         compares: vec![(k, ModelCompare::Absent)],
         ops: vec![(k, Some(v))],
     });
-    let update =
-        (key.clone(), compare.clone(), value.clone()).prop_map(|(k, c, v)| ModelStep::Txn {
-            compares: vec![(k, c)],
-            ops: vec![(k, Some(v))],
-        });
+    let update = (key.clone(), compare.clone(), value).prop_map(|(k, c, v)| ModelStep::Txn {
+        compares: vec![(k, c)],
+        ops: vec![(k, Some(v))],
+    });
     let delete = (key.clone(), compare.clone()).prop_map(|(k, c)| ModelStep::Txn {
         compares: vec![(k, c)],
         ops: vec![(k, None)],

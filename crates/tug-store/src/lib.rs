@@ -14,7 +14,7 @@
 //!
 //! This crate knows no storage engine. Backends live in their own crates (`tug-store-redb`, later
 //! etcd); [`memory::MemoryBackend`] is the reference used by tests. All backends must pass the
-//! shared conformance suite in [`conformance`] (feature `conformance`).
+//! shared conformance suite in the `conformance` module (feature `conformance`).
 
 use std::fmt;
 
