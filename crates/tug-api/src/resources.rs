@@ -152,7 +152,16 @@ pub static RESOURCES: &[ResourceInfo] = &[
         short_names: &["ns"],
         categories: &[],
         verbs: NAMESPACE_VERBS,
-        subresources: &[status("", "Namespace")],
+        subresources: &[
+            SubresourceInfo {
+                name: "finalize",
+                group: "",
+                version: "v1",
+                kind: "Namespace",
+                verbs: &["update"],
+            },
+            status("", "Namespace"),
+        ],
     },
     ResourceInfo {
         group: "",

@@ -45,7 +45,7 @@ pub struct ApiError {
     pub code: u16,
     pub reason: String,
     pub message: String,
-    pub details: Option<Details>,
+    pub details: Option<Box<Details>>,
     /// Seconds a client should wait before retrying (429/503), sent as `Retry-After`.
     pub retry_after: Option<u32>,
 }
@@ -73,7 +73,7 @@ impl ApiError {
     }
 
     fn with_details(mut self, d: Details) -> Self {
-        self.details = Some(d);
+        self.details = Some(Box::new(d));
         self
     }
 
@@ -288,10 +288,10 @@ impl ApiError {
     pub fn too_many_requests(message: impl Into<String>, retry_after: u32) -> Self {
         let mut e = Self::simple(429, "TooManyRequests", message);
         e.retry_after = Some(retry_after);
-        e.details = Some(Details {
+        e.details = Some(Box::new(Details {
             retry_after_seconds: Some(retry_after),
             ..Default::default()
-        });
+        }));
         e
     }
 

@@ -124,10 +124,10 @@ pub async fn service_account_loop(ctx: Arc<Ctx>) {
             .await
         {
             for kv in page.items {
-                if let Ok(v) = crate::object::from_kv(&kv) {
-                    if meta_str(&v, "deletionTimestamp").is_empty() {
-                        let _ = ensure_default_service_account(&ctx, meta_str(&v, "name")).await;
-                    }
+                if let Ok(v) = crate::object::from_kv(&kv)
+                    && meta_str(&v, "deletionTimestamp").is_empty()
+                {
+                    let _ = ensure_default_service_account(&ctx, meta_str(&v, "name")).await;
                 }
             }
         }
@@ -141,13 +141,12 @@ pub async fn service_account_loop(ctx: Arc<Ctx>) {
         };
         while let Some(ev) = events.next().await {
             let Ok(ev) = ev else { break };
-            if ev.kind == tug_store::EventKind::Put && ev.prev.is_none() {
-                if let Ok(v) = crate::object::from_kv(&ev.kv) {
-                    if let Err(e) = ensure_default_service_account(&ctx, meta_str(&v, "name")).await
-                    {
-                        tracing::warn!("default service account for {}: {e}", meta_str(&v, "name"));
-                    }
-                }
+            if ev.kind == tug_store::EventKind::Put
+                && ev.prev.is_none()
+                && let Ok(v) = crate::object::from_kv(&ev.kv)
+                && let Err(e) = ensure_default_service_account(&ctx, meta_str(&v, "name")).await
+            {
+                tracing::warn!("default service account for {}: {e}", meta_str(&v, "name"));
             }
         }
         tokio::time::sleep(Duration::from_millis(200)).await;

@@ -8,9 +8,12 @@
 
 pub mod bootstrap;
 pub mod decode;
+pub mod delete;
 pub mod discovery;
 pub mod filter;
+pub mod gc;
 pub mod list;
+pub mod namespaces;
 pub mod object;
 pub mod openapi;
 pub mod patch;
@@ -134,6 +137,8 @@ pub async fn start(config: Config, store: Arc<dyn Backend>) -> Result<Running, S
         .await
         .map_err(StartError::Bootstrap)?;
     tokio::spawn(bootstrap::service_account_loop(ctx.clone()));
+    tokio::spawn(gc::run(ctx.clone()));
+    tokio::spawn(namespaces::run(ctx.clone()));
     let client_host = if addr.ip().is_unspecified() {
         "127.0.0.1".to_string()
     } else {

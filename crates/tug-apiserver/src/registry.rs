@@ -229,6 +229,26 @@ impl Registry {
             .map(|(_, s)| s)
     }
 
+    /// The strategy whose storage holds `key`, with the key's namespace (empty for
+    /// cluster-scoped objects) and name. Resources sharing a storage resolve to the first in
+    /// discovery order (the storage version).
+    pub fn for_key(&self, key: &str) -> Option<(Arc<dyn Strategy>, String, String)> {
+        for info in RESOURCES {
+            let Some(rest) = key.strip_prefix(&info.key_prefix()) else {
+                continue;
+            };
+            let (ns, name) = if info.namespaced {
+                let (ns, name) = rest.split_once('/')?;
+                (ns.to_string(), name.to_string())
+            } else {
+                (String::new(), rest.to_string())
+            };
+            let s = self.get(info.group, info.version, info.plural)?;
+            return Some((s.clone(), ns, name));
+        }
+        None
+    }
+
     /// The strategy of a kind (any version).
     pub fn by_kind(&self, group: &str, kind: &str) -> Option<&Arc<dyn Strategy>> {
         self.by_resource

@@ -8,7 +8,7 @@ use axum::http::{HeaderMap, Response, StatusCode, header};
 use serde_json::{Value, json};
 use tug_api::field::FieldError;
 use tug_api::resources::ResourceInfo;
-use tug_api::status::{ApiError, Qualified, success_status};
+use tug_api::status::{ApiError, Qualified};
 use tug_store::{Backend, Compare, ListRequest, Op, StoreError, Txn};
 
 use crate::decode::{self, FieldValidation};
@@ -159,8 +159,13 @@ pub(crate) fn decode_value(
 }
 
 impl Ctx {
-    /// Whether a namespace exists (and is not terminating, when `for_create`).
-    async fn check_namespace(&self, ns: &str, for_create: bool) -> Result<(), ApiError> {
+    /// Whether a namespace exists and, when `creating` names the new object's resource and
+    /// name, is not terminating (upstream's NamespaceLifecycle admission).
+    async fn check_namespace(
+        &self,
+        ns: &str,
+        creating: Option<(&ResourceInfo, &str)>,
+    ) -> Result<(), ApiError> {
         let Some(nsinfo) = tug_api::resources::find("", "v1", "namespaces") else {
             return Ok(());
         };
@@ -171,14 +176,15 @@ impl Ctx {
             .map_err(store_error)?;
         match kv {
             None => Err(ApiError::not_found(&qualified(nsinfo), ns)),
-            Some(kv) if for_create => {
+            Some(kv) if creating.is_some() => {
                 let v = object::from_kv(&kv).map_err(ApiError::internal)?;
                 if v.pointer("/status/phase").and_then(Value::as_str) == Some("Terminating")
                     || !meta_str(&v, "deletionTimestamp").is_empty()
                 {
+                    let (info, name) = creating.unwrap_or((nsinfo, ns));
                     let mut e = ApiError::forbidden(
-                        &Qualified::new("", "namespaces"),
-                        ns,
+                        &qualified(info),
+                        name,
                         format!(
                             "unable to create new content in namespace {ns} because it is being terminated"
                         ),
@@ -328,7 +334,7 @@ impl Ctx {
             .admit(kind, obj, None)
             .map_err(|a| admission_error(info, &name, a))?;
         if info.namespaced {
-            self.check_namespace(ns, true).await?;
+            self.check_namespace(ns, Some((info, &name))).await?;
         }
         let key = info.key(ns, &name);
         let is_service = info.group.is_empty() && info.kind == "Service";
@@ -523,6 +529,9 @@ impl Ctx {
                 services::Allocation::default()
             };
             object::set_resource_version(&mut admitted, rev);
+            if let Some(err) = crate::delete::new_finalizers_while_deleting(&admitted, &current) {
+                return Err(invalid(info, name, &[err]));
+            }
             if object::same_content(&admitted, &current) {
                 return Ok((current, StatusCode::OK));
             }
@@ -531,10 +540,21 @@ impl Ctx {
             }
             let mut compares = vec![Compare::ModRevision(key.clone(), rev)];
             compares.extend(alloc.compares);
-            let mut ops = vec![Op::Put {
-                key: key.clone(),
-                value: object::stored_bytes(&strategy.to_storage(admitted.clone())),
-            }];
+            // An object being deleted whose last finalizer this update removes is deleted
+            // by it, as upstream's store does.
+            let finish_deletion = crate::delete::deletion_complete(strategy, &admitted);
+            let mut ops = if finish_deletion {
+                let mut ops = vec![Op::Delete { key: key.clone() }];
+                if is_service {
+                    ops.extend(services::release(&current));
+                }
+                ops
+            } else {
+                vec![Op::Put {
+                    key: key.clone(),
+                    value: object::stored_bytes(&strategy.to_storage(admitted.clone())),
+                }]
+            };
             ops.extend(alloc.ops);
             match self.store.txn(Txn { compares, ops }).await {
                 Ok(r) => {
@@ -557,119 +577,6 @@ impl Ctx {
                     }
                     continue;
                 }
-                Err(e) => return Err(store_error(e)),
-            }
-        }
-        Err(ApiError::conflict(
-            &qualified(info),
-            name,
-            ApiError::CONFLICT_MODIFIED,
-        ))
-    }
-
-    /// DELETE of one object. Pods answer with the deleted object (as upstream's pod
-    /// registry does); every other kind with a Success Status.
-    pub async fn delete(
-        &self,
-        strategy: &dyn Strategy,
-        ns: &str,
-        name: &str,
-        q: &Query,
-        body: &[u8],
-    ) -> Reply {
-        let info = strategy.info();
-        q.check_dry_run().map_err(ApiError::bad_request)?;
-        let opts: Value = if body.iter().all(u8::is_ascii_whitespace) {
-            json!({})
-        } else {
-            serde_json::from_slice(body).map_err(|e| {
-                ApiError::bad_request(format!("invalid DeleteOptions in the request body: {e}"))
-            })?
-        };
-        let mut dry_run = q.is_dry_run();
-        if let Some(d) = opts.get("dryRun").and_then(Value::as_array) {
-            dry_run |= d.iter().any(|x| x == "All");
-        }
-        let pre_uid = opts
-            .pointer("/preconditions/uid")
-            .and_then(Value::as_str)
-            .map(str::to_string);
-        let pre_rv = opts
-            .pointer("/preconditions/resourceVersion")
-            .and_then(Value::as_str)
-            .map(str::to_string);
-        let (deleted, _) = self
-            .delete_value(strategy, ns, name, pre_uid, pre_rv, dry_run)
-            .await?;
-        if info.group.is_empty() && info.kind == "Pod" {
-            Ok(reply::json(StatusCode::OK, &deleted))
-        } else {
-            Ok(reply::json(
-                StatusCode::OK,
-                &success_status(info.group, info.plural, name, meta_str(&deleted, "uid")),
-            ))
-        }
-    }
-
-    /// Deletes one object with optional uid/resourceVersion preconditions; returns the last
-    /// state with the deletion's resourceVersion.
-    pub async fn delete_value(
-        &self,
-        strategy: &dyn Strategy,
-        ns: &str,
-        name: &str,
-        pre_uid: Option<String>,
-        pre_rv: Option<String>,
-        dry_run: bool,
-    ) -> Result<(Value, tug_store::Revision), ApiError> {
-        let info = strategy.info();
-        let key = info.key(ns, name);
-        for _ in 0..MAX_RETRIES {
-            let (current, rev) = self.read(strategy, ns, name).await?;
-            if let Some(uid) = &pre_uid {
-                let cur = meta_str(&current, "uid");
-                if uid != cur {
-                    return Err(ApiError::conflict(
-                        &qualified(info),
-                        name,
-                        &format!(
-                            "Precondition failed: UID in precondition: {uid}, UID in object meta: {cur}"
-                        ),
-                    ));
-                }
-            }
-            if let Some(prv) = &pre_rv {
-                if *prv != rev.to_string() {
-                    return Err(ApiError::conflict(
-                        &qualified(info),
-                        name,
-                        &format!(
-                            "Precondition failed: ResourceVersion in precondition: {prv}, ResourceVersion in object meta: {rev}"
-                        ),
-                    ));
-                }
-            }
-            if dry_run {
-                return Ok((current, rev));
-            }
-            let mut ops = vec![Op::Delete { key: key.clone() }];
-            if info.group.is_empty() && info.kind == "Service" {
-                ops.extend(services::release(&current));
-            }
-            match self
-                .store
-                .txn(Txn {
-                    compares: vec![Compare::ModRevision(key.clone(), rev)],
-                    ops,
-                })
-                .await
-            {
-                Ok(r) => {
-                    let mut last = current;
-                    object::set_resource_version(&mut last, r.revision);
-                    return Ok((last, r.revision));
-                }
-                Err(StoreError::PreconditionFailed { .. }) => continue,
                 Err(e) => return Err(store_error(e)),
             }
         }
@@ -712,11 +619,14 @@ impl Ctx {
             }
             let obj_ns = meta_str(&v, "namespace").to_string();
             let obj_name = meta_str(&v, "name").to_string();
-            match self
-                .delete_value(strategy, &obj_ns, &obj_name, None, None, q.is_dry_run())
-                .await
-            {
-                Ok((last, _)) => items.push(last),
+            let opts = crate::delete::DeleteOptions {
+                dry_run: q.is_dry_run(),
+                grace_period: q.grace_period_seconds,
+                propagation: crate::delete::Propagation::parse(q.propagation_policy.as_deref())?,
+                ..Default::default()
+            };
+            match self.delete_value(strategy, &obj_ns, &obj_name, &opts).await {
+                Ok(d) => items.push(d.into_object()),
                 Err(e) if e.code == 404 => {}
                 Err(e) => return Err(e),
             }

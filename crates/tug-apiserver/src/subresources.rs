@@ -209,3 +209,39 @@ pub async fn bind(
         &success_status("", "pods", name, ""),
     ))
 }
+
+/// PUT `namespaces/{name}/finalize`: replaces `spec.finalizers` only (what the namespace
+/// controller uses to release a terminating namespace); the namespace is deleted when it is
+/// terminating and nothing holds it any more.
+pub async fn finalize_namespace(
+    ctx: &Ctx,
+    s: &dyn Strategy,
+    name: &str,
+    q: &Query,
+    body: &[u8],
+) -> Reply {
+    q.check_dry_run().map_err(ApiError::bad_request)?;
+    let input: Value = serde_json::from_slice(body).map_err(|e| {
+        ApiError::bad_request(format!(
+            "Namespace in version \"v1\" cannot be handled as a Namespace: {e}"
+        ))
+    })?;
+    let finalizers = input
+        .pointer("/spec/finalizers")
+        .cloned()
+        .unwrap_or_else(|| json!([]));
+    if !finalizers.is_array() {
+        return Err(ApiError::bad_request("spec.finalizers must be a list"));
+    }
+    let (obj, status) = ctx
+        .guaranteed_update(s, "", name, WriteKind::System, q.is_dry_run(), |current| {
+            let mut next = current.clone();
+            next["spec"]["finalizers"] = finalizers.clone();
+            if let Some(m) = next.get_mut("metadata").and_then(Value::as_object_mut) {
+                m.remove("resourceVersion");
+            }
+            Ok(next)
+        })
+        .await?;
+    Ok(reply::json(status, &obj))
+}

@@ -1,0 +1,214 @@
+//! Object lifecycle as upstream: graceful pod deletion, finalizers and deletionTimestamp,
+//! garbage collection in all three propagation modes, and namespace termination.
+
+mod support;
+
+use axum::http::{Method, StatusCode};
+use serde_json::{Value, json};
+use support::Api;
+
+const PODS: &str = "/api/v1/namespaces/default/pods";
+const RS: &str = "/apis/apps/v1/namespaces/default/replicasets";
+const CMS: &str = "/api/v1/namespaces/default/configmaps";
+
+fn pod(name: &str) -> Value {
+    json!({"apiVersion":"v1","kind":"Pod","metadata":{"name":name},
+           "spec":{"containers":[{"name":"c","image":"busybox:1.36"}]}})
+}
+
+async fn replica_set(api: &Api, name: &str) -> Value {
+    let r = api
+        .post(
+            RS,
+            json!({"apiVersion":"apps/v1","kind":"ReplicaSet","metadata":{"name":name},
+                   "spec":{"selector":{"matchLabels":{"app":name}},
+                           "template":{"metadata":{"labels":{"app":name}},
+                                       "spec":{"containers":[{"name":"c","image":"nginx"}]}}}}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    r.body
+}
+
+async fn owned_pod(api: &Api, name: &str, owner: &Value) -> Value {
+    let mut p = pod(name);
+    p["metadata"]["ownerReferences"] = json!([{
+        "apiVersion": "apps/v1", "kind": "ReplicaSet", "name": owner["metadata"]["name"],
+        "uid": owner["metadata"]["uid"], "controller": true, "blockOwnerDeletion": true,
+    }]);
+    let r = api.post(PODS, p).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    r.body
+}
+
+async fn delete(api: &Api, uri: &str, opts: Value) -> support::Resp {
+    api.call(Method::DELETE, uri, opts).await
+}
+
+#[tokio::test]
+async fn an_unbound_pod_is_deleted_at_once_and_the_answer_is_the_pod() {
+    let api = Api::new().await;
+    api.post(PODS, pod("a")).await;
+    let r = delete(&api, &format!("{PODS}/a"), Value::Null).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.body["kind"], "Pod");
+    assert_eq!(api.get(&format!("{PODS}/a")).await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_bound_pod_terminates_gracefully_until_forced() {
+    let api = Api::new().await;
+    api.post(PODS, pod("a")).await;
+    api.post(
+        &format!("{PODS}/a/binding"),
+        json!({"apiVersion":"v1","kind":"Binding","metadata":{"name":"a"},"target":{"kind":"Node","name":"n1"}}),
+    )
+    .await;
+    let r = delete(&api, &format!("{PODS}/a"), Value::Null).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body["metadata"]["deletionTimestamp"].is_string(), "{}", r.body);
+    assert_eq!(r.body["metadata"]["deletionGracePeriodSeconds"], 30);
+    assert_eq!(api.get(&format!("{PODS}/a")).await.status, StatusCode::OK, "still terminating");
+    let forced = delete(&api, &format!("{PODS}/a"), json!({"gracePeriodSeconds": 0})).await;
+    assert_eq!(forced.status, StatusCode::OK);
+    assert_eq!(api.get(&format!("{PODS}/a")).await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn finalizers_hold_an_object_until_the_last_one_is_removed() {
+    let api = Api::new().await;
+    let cm = json!({"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c","finalizers":["example.com/hold"]}});
+    api.post(CMS, cm).await;
+    let r = delete(&api, &format!("{CMS}/c"), Value::Null).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body["metadata"]["deletionTimestamp"].is_string(), "{}", r.body);
+    let more = api
+        .patch(
+            &format!("{CMS}/c"),
+            "application/merge-patch+json",
+            json!({"metadata":{"finalizers":["example.com/hold","example.com/more"]}}),
+        )
+        .await;
+    assert_eq!(more.status.as_u16(), 422, "{}", more.body);
+    assert_eq!(api.get(&format!("{CMS}/c")).await.status, StatusCode::OK);
+    let released = api
+        .patch(
+            &format!("{CMS}/c"),
+            "application/merge-patch+json",
+            json!({"metadata":{"finalizers":null}}),
+        )
+        .await;
+    assert_eq!(released.status, StatusCode::OK, "{}", released.body);
+    assert_eq!(api.get(&format!("{CMS}/c")).await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn background_deletion_collects_dependents_after_the_owner_is_gone() {
+    let api = Api::with_controllers().await;
+    let rs = replica_set(&api, "web").await;
+    owned_pod(&api, "web-1", &rs).await;
+    owned_pod(&api, "web-2", &rs).await;
+    let r = delete(&api, &format!("{RS}/web"), json!({"propagationPolicy":"Background"})).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.body["kind"], "Status");
+    assert_eq!(api.get(&format!("{RS}/web")).await.status, StatusCode::NOT_FOUND);
+    let left = api
+        .until(PODS, |r| r.body["items"].as_array().is_some_and(Vec::is_empty))
+        .await;
+    assert_eq!(left.body["items"], json!([]));
+}
+
+#[tokio::test]
+async fn foreground_deletion_removes_dependents_before_the_owner() {
+    let api = Api::with_controllers().await;
+    let rs = replica_set(&api, "web").await;
+    owned_pod(&api, "web-1", &rs).await;
+    let r = delete(&api, &format!("{RS}/web"), json!({"propagationPolicy":"Foreground"})).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.body["metadata"]["finalizers"], json!(["foregroundDeletion"]));
+    assert!(r.body["metadata"]["deletionTimestamp"].is_string());
+    let owner = api
+        .until(&format!("{RS}/web"), |r| r.status == StatusCode::NOT_FOUND)
+        .await;
+    assert_eq!(owner.status, StatusCode::NOT_FOUND);
+    assert_eq!(api.get(&format!("{PODS}/web-1")).await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn orphan_deletion_keeps_dependents_and_drops_their_owner_reference() {
+    let api = Api::with_controllers().await;
+    let rs = replica_set(&api, "web").await;
+    owned_pod(&api, "web-1", &rs).await;
+    let r = delete(&api, &format!("{RS}/web"), json!({"propagationPolicy":"Orphan"})).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let owner = api
+        .until(&format!("{RS}/web"), |r| r.status == StatusCode::NOT_FOUND)
+        .await;
+    assert_eq!(owner.status, StatusCode::NOT_FOUND);
+    let p = api.get(&format!("{PODS}/web-1")).await;
+    assert_eq!(p.status, StatusCode::OK);
+    assert!(p.body["metadata"].get("ownerReferences").is_none(), "{}", p.body);
+}
+
+#[tokio::test]
+async fn deleting_a_namespace_empties_it_refuses_new_content_then_removes_it() {
+    let api = Api::with_controllers().await;
+    api.post("/api/v1/namespaces", json!({"metadata":{"name":"team"}})).await;
+    let cms = "/api/v1/namespaces/team/configmaps";
+    api.post(cms, json!({"metadata":{"name":"a"},"data":{"k":"v"}})).await;
+    let r = delete(&api, "/api/v1/namespaces/team", Value::Null).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.body["status"]["phase"], "Terminating");
+    let refused = api.post(cms, json!({"metadata":{"name":"b"}})).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
+    assert_eq!(
+        refused.body["message"],
+        "configmaps \"b\" is forbidden: unable to create new content in namespace team because it is being terminated"
+    );
+    let gone = api
+        .until("/api/v1/namespaces/team", |r| r.status == StatusCode::NOT_FOUND)
+        .await;
+    assert_eq!(gone.status, StatusCode::NOT_FOUND, "{}", gone.body);
+}
+
+#[tokio::test]
+async fn a_namespace_held_by_a_finalizer_says_which_finalizer_blocks_it() {
+    let api = Api::with_controllers().await;
+    api.post("/api/v1/namespaces", json!({"metadata":{"name":"team"}})).await;
+    let cms = "/api/v1/namespaces/team/configmaps";
+    api.post(cms, json!({"metadata":{"name":"held","finalizers":["example.com/hold"]}}))
+        .await;
+    delete(&api, "/api/v1/namespaces/team", Value::Null).await;
+    let ns = api
+        .until("/api/v1/namespaces/team", |r| {
+            r.body.pointer("/status/conditions").is_some()
+        })
+        .await;
+    let conds = ns.body["status"]["conditions"].as_array().cloned().unwrap_or_default();
+    let msg = |t: &str| {
+        conds
+            .iter()
+            .find(|c| c["type"] == t)
+            .and_then(|c| c["message"].as_str())
+            .unwrap_or("")
+            .to_string()
+    };
+    assert_eq!(
+        msg("NamespaceFinalizersRemaining"),
+        "Some content in the namespace has finalizers remaining: example.com/hold in 1 resource instances"
+    );
+    assert_eq!(
+        msg("NamespaceContentRemaining"),
+        "Some resources are remaining: configmaps. has 1 resource instances"
+    );
+    api.patch(
+        &format!("{cms}/held"),
+        "application/merge-patch+json",
+        json!({"metadata":{"finalizers":null}}),
+    )
+    .await;
+    let gone = api
+        .until("/api/v1/namespaces/team", |r| r.status == StatusCode::NOT_FOUND)
+        .await;
+    assert_eq!(gone.status, StatusCode::NOT_FOUND);
+}
