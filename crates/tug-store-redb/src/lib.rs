@@ -22,11 +22,12 @@
 //! answers only its own request.
 //!
 //! The fsync is that of a write-ahead log next to the database (`<path>.wal`, see the `wal`
-//! module for why and how): the batch is appended to the log and `fdatasync`ed, then committed
+//! module for why and how): the batch is appended to the log and `fdatasync`ed, and committed
 //! to redb without an fsync; a checkpoint (a durable redb commit) persists the database when
 //! the log is full or the store is idle, and the log starts over. Opening replays the log.
 //! With [`RedbOptions::wal_size_bytes`] = 0 there is no log and every batch is a durable
-//! (`Durability::Immediate`) redb commit instead: simpler, about half the throughput.
+//! (`Durability::Immediate`) redb commit instead: simpler, and about a third of the throughput
+//! at 64 writers on our 2-core machines (`tug-bench store --wal-mib 0`).
 //!
 //! Batches are pipelined: while the log record of batch N is being synced (on a thread of its
 //! own), the writer already applies batch N+1; N becomes visible when its record is durable.

@@ -7,9 +7,9 @@
 //! time per scattered page, so a commit costs more the more keys it touches and group commit
 //! stops paying off at ~20k writes/s. Appending the batch to a preallocated log and
 //! `fdatasync`ing it is one contiguous write (~0.2 ms whatever the batch). So each batch is
-//! made durable here, then committed to redb without an fsync (`Durability::None`: visible to
-//! readers, not yet persisted); from time to time a *checkpoint* (a durable redb commit)
-//! persists everything, after which the log starts over.
+//! made durable here, and committed to redb without an fsync (`Durability::None`: persisted
+//! later; readers see it only once its record is durable, see the writer); from time to time a
+//! *checkpoint* (a durable redb commit) persists everything, after which the log starts over.
 //!
 //! # Format
 //!
@@ -120,9 +120,9 @@ impl Wal {
         self.storage.clone()
     }
 
-    /// Encodes the record of consecutive revisions into `buf` and reserves its place: returns
-    /// the offset to [`write_record`] it at, or None if the log has no room left (then
-    /// checkpoint, making the batch durable through redb, and [`Wal::restart`]).
+    /// Encodes the record of consecutive revisions (at least one) into `buf` and reserves its
+    /// place: returns the offset to [`write_record`] it at, or None if the log has no room
+    /// left (then checkpoint, making the batch durable through redb, and [`Wal::restart`]).
     pub(crate) fn encode(
         &mut self,
         revisions: &[(Revision, Vec<Event>)],

@@ -335,6 +335,7 @@ impl Writer {
                         }
                     }
                     self.batch(batch);
+                    self.complete_ready();
                     // Keep at most two batches in flight.
                     while self.in_flight.len() > 1 {
                         self.complete_oldest();
@@ -374,6 +375,14 @@ impl Writer {
             self.shared.syncs.fetch_add(1, Ordering::Relaxed);
         }
         self.publish(flight);
+    }
+
+    /// Completes the batches at the front that wait for no log record (committed durably,
+    /// or changing nothing).
+    fn complete_ready(&mut self) {
+        while self.in_flight.front().is_some_and(|f| !f.logged) {
+            self.complete_oldest();
+        }
     }
 
     fn drain(&mut self) {
