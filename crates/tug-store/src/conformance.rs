@@ -2,7 +2,7 @@
 //!
 //! A backend crate runs the whole suite with one line in its tests:
 //!
-//! ```ignore
+//! ```text
 //! tug_store::conformance_tests!(|| async { Arc::new(MyBackend::new()) as Arc<dyn Backend> });
 //! // or, with a smaller number of model cases for a slow backend:
 //! tug_store::conformance_tests!(factory, model_cases = 32);
