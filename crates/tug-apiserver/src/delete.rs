@@ -294,16 +294,16 @@ impl Ctx {
                     ));
                 }
             }
-            if let Some(prv) = &opts.precondition_rv {
-                if *prv != rev.to_string() {
-                    return Err(ApiError::conflict(
-                        &qualified(info),
-                        name,
-                        &format!(
-                            "Precondition failed: ResourceVersion in precondition: {prv}, ResourceVersion in object meta: {rev}"
-                        ),
-                    ));
-                }
+            if let Some(prv) = &opts.precondition_rv
+                && *prv != rev.to_string()
+            {
+                return Err(ApiError::conflict(
+                    &qualified(info),
+                    name,
+                    &format!(
+                        "Precondition failed: ResourceVersion in precondition: {prv}, ResourceVersion in object meta: {rev}"
+                    ),
+                ));
             }
             let mut next = current.clone();
             // Grace period (pods).
@@ -326,7 +326,8 @@ impl Ctx {
                     }
                     _ => {
                         if already {
-                            meta_mut(&mut next).insert("deletionGracePeriodSeconds".into(), json!(0));
+                            meta_mut(&mut next)
+                                .insert("deletionGracePeriodSeconds".into(), json!(0));
                         }
                     }
                 }
@@ -446,8 +447,10 @@ mod tests {
 
     #[test]
     fn adding_a_finalizer_to_a_deleting_object_is_forbidden() {
-        let old = json!({"metadata":{"deletionTimestamp":"2026-01-01T00:00:00Z","finalizers":["a"]}});
-        let new = json!({"metadata":{"deletionTimestamp":"2026-01-01T00:00:00Z","finalizers":["a","b"]}});
+        let old =
+            json!({"metadata":{"deletionTimestamp":"2026-01-01T00:00:00Z","finalizers":["a"]}});
+        let new =
+            json!({"metadata":{"deletionTimestamp":"2026-01-01T00:00:00Z","finalizers":["a","b"]}});
         let e = new_finalizers_while_deleting(&new, &old).expect("forbidden");
         assert_eq!(
             e.to_string(),

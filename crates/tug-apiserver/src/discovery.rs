@@ -20,7 +20,7 @@ pub fn negotiate(accept: Option<&HeaderValue>) -> DiscoveryFormat {
     let accept = accept.and_then(|v| v.to_str().ok()).unwrap_or("");
     for entry in accept.split(',') {
         let params: Vec<&str> = entry.split(';').map(str::trim).collect();
-        let has = |p: &str| params.iter().any(|x| *x == p);
+        let has = |p: &str| params.contains(&p);
         if has("as=APIGroupDiscoveryList") && has("g=apidiscovery.k8s.io") {
             if has("v=v2") {
                 return DiscoveryFormat::V2;

@@ -156,7 +156,10 @@ async fn pass(ctx: &Ctx) -> Result<(), String> {
                 let Ok(v) = object::from_kv(&ev.kv) else {
                     continue;
                 };
-                index.upsert(&key, Entry::of(&v, |g, k| ctx.registry.by_kind(g, k).is_some()));
+                index.upsert(
+                    &key,
+                    Entry::of(&v, |g, k| ctx.registry.by_kind(g, k).is_some()),
+                );
                 attend(ctx, &index, &key).await;
             }
             EventKind::Delete => {
@@ -198,7 +201,10 @@ async fn list_all(ctx: &Ctx, index: &mut Index) -> Result<Revision, String> {
                 continue;
             }
             if let Ok(v) = object::from_kv(kv) {
-                index.upsert(&kv.key, Entry::of(&v, |g, k| ctx.registry.by_kind(g, k).is_some()));
+                index.upsert(
+                    &kv.key,
+                    Entry::of(&v, |g, k| ctx.registry.by_kind(g, k).is_some()),
+                );
             }
         }
         if !page.more {
@@ -258,10 +264,11 @@ async fn delete_dependent(ctx: &Ctx, index: &Index, key: &str) {
         propagation: Some(Propagation::Background),
         ..Default::default()
     };
-    if let Err(err) = ctx.delete_value(&*s, &ns, &name, &opts).await {
-        if err.code != 404 && err.code != 409 {
-            tracing::warn!("garbage collector could not delete {key}: {}", err.message);
-        }
+    if let Err(err) = ctx.delete_value(&*s, &ns, &name, &opts).await
+        && err.code != 404
+        && err.code != 409
+    {
+        tracing::warn!("garbage collector could not delete {key}: {}", err.message);
     }
 }
 
@@ -288,10 +295,10 @@ async fn remove_finalizer(ctx: &Ctx, key: &str, finalizer: &str) {
             Ok(next)
         })
         .await;
-    if let Err(err) = r {
-        if err.code != 404 {
-            tracing::warn!("garbage collector could not update {key}: {}", err.message);
-        }
+    if let Err(err) = r
+        && err.code != 404
+    {
+        tracing::warn!("garbage collector could not update {key}: {}", err.message);
     }
 }
 
@@ -326,10 +333,10 @@ async fn remove_owner_refs(ctx: &Ctx, key: &str, uids: &[String]) {
             Ok(next)
         })
         .await;
-    if let Err(err) = r {
-        if err.code != 404 {
-            tracing::warn!("garbage collector could not orphan {key}: {}", err.message);
-        }
+    if let Err(err) = r
+        && err.code != 404
+    {
+        tracing::warn!("garbage collector could not orphan {key}: {}", err.message);
     }
 }
 
@@ -345,16 +352,29 @@ mod tests {
             {"apiVersion":"apps/v1","kind":"ReplicaSet","uid":"A"},
             {"apiVersion":"example.com/v1","kind":"Widget","uid":"W"}]}});
         let mut i = Index::default();
-        i.upsert("/registry/a", Entry::of(&json!({"metadata":{"uid":"A"}}), served));
+        i.upsert(
+            "/registry/a",
+            Entry::of(&json!({"metadata":{"uid":"A"}}), served),
+        );
         i.upsert("/registry/b", Entry::of(&owned, served));
         assert_eq!(i.dependents_of("A"), ["/registry/b"]);
-        assert!(i.dependents_of("W").is_empty(), "owners of unknown kinds are not tracked");
-        i.upsert("/registry/b", Entry::of(&json!({"metadata":{"uid":"B"}}), served));
+        assert!(
+            i.dependents_of("W").is_empty(),
+            "owners of unknown kinds are not tracked"
+        );
+        i.upsert(
+            "/registry/b",
+            Entry::of(&json!({"metadata":{"uid":"B"}}), served),
+        );
         assert!(i.dependents_of("A").is_empty(), "orphaned");
         i.upsert("/registry/b", Entry::of(&owned, served));
         let gone = i.remove("/registry/a").expect("present");
         assert_eq!(gone.uid, "A");
         assert!(!i.by_uid.contains_key("A"));
-        assert_eq!(i.dependents_of("A"), ["/registry/b"], "still waiting to be collected");
+        assert_eq!(
+            i.dependents_of("A"),
+            ["/registry/b"],
+            "still waiting to be collected"
+        );
     }
 }

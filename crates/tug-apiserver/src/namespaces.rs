@@ -75,7 +75,11 @@ async fn finalize(ctx: &Ctx, ns: &str) {
             continue;
         }
         seen_prefixes.push(prefix.clone());
-        let Some(s) = ctx.registry.get(info.group, info.version, info.plural).cloned() else {
+        let Some(s) = ctx
+            .registry
+            .get(info.group, info.version, info.plural)
+            .cloned()
+        else {
             continue;
         };
         let Ok(page) = ctx
@@ -153,10 +157,10 @@ async fn release(ctx: &Ctx, ns: &str) {
             Ok(next)
         })
         .await;
-    if let Err(e) = r {
-        if e.code != 404 {
-            tracing::warn!("releasing namespace {ns}: {}", e.message);
-        }
+    if let Err(e) = r
+        && e.code != 404
+    {
+        tracing::warn!("releasing namespace {ns}: {}", e.message);
     }
 }
 
@@ -174,9 +178,7 @@ fn conditions(remaining: &Remaining, now: &str) -> Value {
         .map(|(f, n)| format!("{f} in {n} resource instances"))
         .collect::<Vec<_>>()
         .join(", ");
-    let cond = |t: &str, status: &str, reason: &str, message: &str| {
-        json!({"type": t, "status": status, "lastTransitionTime": now, "reason": reason, "message": message})
-    };
+    let cond = |t: &str, status: &str, reason: &str, message: &str| json!({"type": t, "status": status, "lastTransitionTime": now, "reason": reason, "message": message});
     let mut out = vec![
         cond(
             "NamespaceDeletionDiscoveryFailure",
@@ -240,7 +242,9 @@ async fn report(ctx: &Ctx, ns: &str, remaining: &Remaining) {
             if let (Some(new), Some(old)) = (conds.as_array_mut(), old.as_array()) {
                 for c in new.iter_mut() {
                     if let Some(o) = old.iter().find(|o| {
-                        o["type"] == c["type"] && o["status"] == c["status"] && o["message"] == c["message"]
+                        o["type"] == c["type"]
+                            && o["status"] == c["status"]
+                            && o["message"] == c["message"]
                     }) {
                         c["lastTransitionTime"] = o["lastTransitionTime"].clone();
                     }

@@ -50,6 +50,8 @@ pub trait Strategy: Send + Sync {
     }
 
     /// Converts a stored object into this resource's version; identity by default.
+    // A conversion the strategy performs, not a constructor: the name pairs with `to_storage`.
+    #[allow(clippy::wrong_self_convention)]
     fn from_storage(&self, v: Value) -> Value {
         v
     }

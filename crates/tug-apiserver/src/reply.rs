@@ -25,7 +25,7 @@ pub fn wants(headers: &HeaderMap) -> Wants {
         .unwrap_or("");
     for entry in accept.split(',') {
         let params: Vec<&str> = entry.split(';').map(str::trim).collect();
-        if params.iter().any(|p| *p == "as=Table") {
+        if params.contains(&"as=Table") {
             return Wants::Table;
         }
         let mime = params.first().copied().unwrap_or("");
@@ -60,10 +60,10 @@ pub fn json_bytes(status: StatusCode, bytes: Vec<u8>) -> Response<Body> {
 pub fn error(e: &ApiError) -> Response<Body> {
     let code = StatusCode::from_u16(e.code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let mut r = json(code, &e.to_status());
-    if let Some(s) = e.retry_after {
-        if let Ok(v) = HeaderValue::from_str(&s.to_string()) {
-            r.headers_mut().insert(header::RETRY_AFTER, v);
-        }
+    if let Some(s) = e.retry_after
+        && let Ok(v) = HeaderValue::from_str(&s.to_string())
+    {
+        r.headers_mut().insert(header::RETRY_AFTER, v);
     }
     r
 }

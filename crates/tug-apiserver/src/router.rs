@@ -176,17 +176,17 @@ struct Target<'a> {
 fn parse_target<'a>(app: &App, group: &str, version: &str, segs: &[&'a str]) -> Option<Target<'a>> {
     let reg = &app.ctx.registry;
     // namespaces/{ns}/{resource}[/{name}[/{sub}]] for namespaced resources.
-    if let ["namespaces", ns, res, rest @ ..] = segs {
-        if let Some(s) = reg.get(group, version, res) {
-            if s.info().namespaced && rest.len() <= 2 {
-                return Some(Target {
-                    strategy: s.clone(),
-                    namespace: Some(ns),
-                    name: rest.first().copied(),
-                    sub: rest.get(1).copied(),
-                });
-            }
-        }
+    if let ["namespaces", ns, res, rest @ ..] = segs
+        && let Some(s) = reg.get(group, version, res)
+        && s.info().namespaced
+        && rest.len() <= 2
+    {
+        return Some(Target {
+            strategy: s.clone(),
+            namespace: Some(ns),
+            name: rest.first().copied(),
+            sub: rest.get(1).copied(),
+        });
     }
     // {resource}[/{name}[/{sub}]]: cluster-scoped objects, or all-namespaces lists.
     let (res, rest) = segs.split_first()?;

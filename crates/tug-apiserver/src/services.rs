@@ -266,10 +266,8 @@ pub fn allocate_for_update(
             Some(Value::Array(a)) => a.is_empty(),
             _ => false,
         };
-        if unset {
-            if let Some(v) = old_spec.get(f) {
-                spec.insert(f.into(), v.clone());
-            }
+        if unset && let Some(v) = old_spec.get(f) {
+            spec.insert(f.into(), v.clone());
         }
     }
     let old_ports = node_ports_of(&old_spec);

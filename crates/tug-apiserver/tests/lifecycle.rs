@@ -52,7 +52,10 @@ async fn an_unbound_pod_is_deleted_at_once_and_the_answer_is_the_pod() {
     let r = delete(&api, &format!("{PODS}/a"), Value::Null).await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(r.body["kind"], "Pod");
-    assert_eq!(api.get(&format!("{PODS}/a")).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        api.get(&format!("{PODS}/a")).await.status,
+        StatusCode::NOT_FOUND
+    );
 }
 
 #[tokio::test]
@@ -66,12 +69,23 @@ async fn a_bound_pod_terminates_gracefully_until_forced() {
     .await;
     let r = delete(&api, &format!("{PODS}/a"), Value::Null).await;
     assert_eq!(r.status, StatusCode::OK);
-    assert!(r.body["metadata"]["deletionTimestamp"].is_string(), "{}", r.body);
+    assert!(
+        r.body["metadata"]["deletionTimestamp"].is_string(),
+        "{}",
+        r.body
+    );
     assert_eq!(r.body["metadata"]["deletionGracePeriodSeconds"], 30);
-    assert_eq!(api.get(&format!("{PODS}/a")).await.status, StatusCode::OK, "still terminating");
+    assert_eq!(
+        api.get(&format!("{PODS}/a")).await.status,
+        StatusCode::OK,
+        "still terminating"
+    );
     let forced = delete(&api, &format!("{PODS}/a"), json!({"gracePeriodSeconds": 0})).await;
     assert_eq!(forced.status, StatusCode::OK);
-    assert_eq!(api.get(&format!("{PODS}/a")).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        api.get(&format!("{PODS}/a")).await.status,
+        StatusCode::NOT_FOUND
+    );
 }
 
 #[tokio::test]
@@ -81,7 +95,11 @@ async fn finalizers_hold_an_object_until_the_last_one_is_removed() {
     api.post(CMS, cm).await;
     let r = delete(&api, &format!("{CMS}/c"), Value::Null).await;
     assert_eq!(r.status, StatusCode::OK);
-    assert!(r.body["metadata"]["deletionTimestamp"].is_string(), "{}", r.body);
+    assert!(
+        r.body["metadata"]["deletionTimestamp"].is_string(),
+        "{}",
+        r.body
+    );
     let more = api
         .patch(
             &format!("{CMS}/c"),
@@ -99,7 +117,10 @@ async fn finalizers_hold_an_object_until_the_last_one_is_removed() {
         )
         .await;
     assert_eq!(released.status, StatusCode::OK, "{}", released.body);
-    assert_eq!(api.get(&format!("{CMS}/c")).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        api.get(&format!("{CMS}/c")).await.status,
+        StatusCode::NOT_FOUND
+    );
 }
 
 #[tokio::test]
@@ -108,12 +129,22 @@ async fn background_deletion_collects_dependents_after_the_owner_is_gone() {
     let rs = replica_set(&api, "web").await;
     owned_pod(&api, "web-1", &rs).await;
     owned_pod(&api, "web-2", &rs).await;
-    let r = delete(&api, &format!("{RS}/web"), json!({"propagationPolicy":"Background"})).await;
+    let r = delete(
+        &api,
+        &format!("{RS}/web"),
+        json!({"propagationPolicy":"Background"}),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(r.body["kind"], "Status");
-    assert_eq!(api.get(&format!("{RS}/web")).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        api.get(&format!("{RS}/web")).await.status,
+        StatusCode::NOT_FOUND
+    );
     let left = api
-        .until(PODS, |r| r.body["items"].as_array().is_some_and(Vec::is_empty))
+        .until(PODS, |r| {
+            r.body["items"].as_array().is_some_and(Vec::is_empty)
+        })
         .await;
     assert_eq!(left.body["items"], json!([]));
 }
@@ -123,15 +154,26 @@ async fn foreground_deletion_removes_dependents_before_the_owner() {
     let api = Api::with_controllers().await;
     let rs = replica_set(&api, "web").await;
     owned_pod(&api, "web-1", &rs).await;
-    let r = delete(&api, &format!("{RS}/web"), json!({"propagationPolicy":"Foreground"})).await;
+    let r = delete(
+        &api,
+        &format!("{RS}/web"),
+        json!({"propagationPolicy":"Foreground"}),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::OK);
-    assert_eq!(r.body["metadata"]["finalizers"], json!(["foregroundDeletion"]));
+    assert_eq!(
+        r.body["metadata"]["finalizers"],
+        json!(["foregroundDeletion"])
+    );
     assert!(r.body["metadata"]["deletionTimestamp"].is_string());
     let owner = api
         .until(&format!("{RS}/web"), |r| r.status == StatusCode::NOT_FOUND)
         .await;
     assert_eq!(owner.status, StatusCode::NOT_FOUND);
-    assert_eq!(api.get(&format!("{PODS}/web-1")).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        api.get(&format!("{PODS}/web-1")).await.status,
+        StatusCode::NOT_FOUND
+    );
 }
 
 #[tokio::test]
@@ -139,7 +181,12 @@ async fn orphan_deletion_keeps_dependents_and_drops_their_owner_reference() {
     let api = Api::with_controllers().await;
     let rs = replica_set(&api, "web").await;
     owned_pod(&api, "web-1", &rs).await;
-    let r = delete(&api, &format!("{RS}/web"), json!({"propagationPolicy":"Orphan"})).await;
+    let r = delete(
+        &api,
+        &format!("{RS}/web"),
+        json!({"propagationPolicy":"Orphan"}),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::OK);
     let owner = api
         .until(&format!("{RS}/web"), |r| r.status == StatusCode::NOT_FOUND)
@@ -147,15 +194,21 @@ async fn orphan_deletion_keeps_dependents_and_drops_their_owner_reference() {
     assert_eq!(owner.status, StatusCode::NOT_FOUND);
     let p = api.get(&format!("{PODS}/web-1")).await;
     assert_eq!(p.status, StatusCode::OK);
-    assert!(p.body["metadata"].get("ownerReferences").is_none(), "{}", p.body);
+    assert!(
+        p.body["metadata"].get("ownerReferences").is_none(),
+        "{}",
+        p.body
+    );
 }
 
 #[tokio::test]
 async fn deleting_a_namespace_empties_it_refuses_new_content_then_removes_it() {
     let api = Api::with_controllers().await;
-    api.post("/api/v1/namespaces", json!({"metadata":{"name":"team"}})).await;
+    api.post("/api/v1/namespaces", json!({"metadata":{"name":"team"}}))
+        .await;
     let cms = "/api/v1/namespaces/team/configmaps";
-    api.post(cms, json!({"metadata":{"name":"a"},"data":{"k":"v"}})).await;
+    api.post(cms, json!({"metadata":{"name":"a"},"data":{"k":"v"}}))
+        .await;
     let r = delete(&api, "/api/v1/namespaces/team", Value::Null).await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(r.body["status"]["phase"], "Terminating");
@@ -166,7 +219,9 @@ async fn deleting_a_namespace_empties_it_refuses_new_content_then_removes_it() {
         "configmaps \"b\" is forbidden: unable to create new content in namespace team because it is being terminated"
     );
     let gone = api
-        .until("/api/v1/namespaces/team", |r| r.status == StatusCode::NOT_FOUND)
+        .until("/api/v1/namespaces/team", |r| {
+            r.status == StatusCode::NOT_FOUND
+        })
         .await;
     assert_eq!(gone.status, StatusCode::NOT_FOUND, "{}", gone.body);
 }
@@ -174,17 +229,24 @@ async fn deleting_a_namespace_empties_it_refuses_new_content_then_removes_it() {
 #[tokio::test]
 async fn a_namespace_held_by_a_finalizer_says_which_finalizer_blocks_it() {
     let api = Api::with_controllers().await;
-    api.post("/api/v1/namespaces", json!({"metadata":{"name":"team"}})).await;
-    let cms = "/api/v1/namespaces/team/configmaps";
-    api.post(cms, json!({"metadata":{"name":"held","finalizers":["example.com/hold"]}}))
+    api.post("/api/v1/namespaces", json!({"metadata":{"name":"team"}}))
         .await;
+    let cms = "/api/v1/namespaces/team/configmaps";
+    api.post(
+        cms,
+        json!({"metadata":{"name":"held","finalizers":["example.com/hold"]}}),
+    )
+    .await;
     delete(&api, "/api/v1/namespaces/team", Value::Null).await;
     let ns = api
         .until("/api/v1/namespaces/team", |r| {
             r.body.pointer("/status/conditions").is_some()
         })
         .await;
-    let conds = ns.body["status"]["conditions"].as_array().cloned().unwrap_or_default();
+    let conds = ns.body["status"]["conditions"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     let msg = |t: &str| {
         conds
             .iter()
@@ -208,7 +270,9 @@ async fn a_namespace_held_by_a_finalizer_says_which_finalizer_blocks_it() {
     )
     .await;
     let gone = api
-        .until("/api/v1/namespaces/team", |r| r.status == StatusCode::NOT_FOUND)
+        .until("/api/v1/namespaces/team", |r| {
+            r.status == StatusCode::NOT_FOUND
+        })
         .await;
     assert_eq!(gone.status, StatusCode::NOT_FOUND);
 }

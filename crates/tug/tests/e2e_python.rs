@@ -19,7 +19,10 @@ fn the_official_python_client_works_against_tug() {
         "the Python `kubernetes` client is missing: pip install kubernetes==33.1.0 (scripts/test does)"
     );
     let tug = TugServer::start();
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/python/client_compat.py");
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/python/client_compat.py"
+    );
     let out = Command::new("python3")
         .arg(script)
         .arg(&tug.kubeconfig)
@@ -31,5 +34,8 @@ fn the_official_python_client_works_against_tug() {
         "python client checks failed:\n{stdout}\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(stdout.contains("python client: all checks passed"), "{stdout}");
+    assert!(
+        stdout.contains("python client: all checks passed"),
+        "{stdout}"
+    );
 }

@@ -155,10 +155,10 @@ impl Api {
                     buf.extend_from_slice(&data);
                     while let Some(pos) = buf.iter().position(|b| *b == b'\n') {
                         let line: Vec<u8> = buf.drain(..=pos).collect();
-                        if let Ok(v) = serde_json::from_slice::<Value>(&line) {
-                            if tx.send(v).is_err() {
-                                return;
-                            }
+                        if let Ok(v) = serde_json::from_slice::<Value>(&line)
+                            && tx.send(v).is_err()
+                        {
+                            return;
                         }
                     }
                 }
@@ -174,4 +174,3 @@ pub async fn next_event(rx: &mut tokio::sync::mpsc::UnboundedReceiver<Value>) ->
         .expect("an event within 5s")
         .expect("stream open")
 }
-
