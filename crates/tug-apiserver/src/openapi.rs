@@ -39,6 +39,7 @@ use tug_api::schema_facts;
 pub const PATCH_CONTENT_TYPES: &[&str] = &[
     "application/json-patch+json",
     "application/merge-patch+json",
+    "application/strategic-merge-patch+json",
 ];
 
 /// `info.version` of every document: the Kubernetes API version whose types we serve.
