@@ -7,6 +7,8 @@
 //! Reads: store → JSON or [`table`]; watches: the store's watch → [`watch`].
 
 pub mod bootstrap;
+pub mod convert_events;
+pub mod convert_hpa;
 pub mod decode;
 pub mod delete;
 pub mod discovery;
@@ -16,8 +18,11 @@ pub mod list;
 pub mod namespaces;
 pub mod object;
 pub mod openapi;
+pub mod openapi_v2;
 pub mod patch;
 pub mod pki;
+pub mod priority;
+pub mod protobuf;
 pub mod query;
 pub mod registry;
 pub mod reply;
@@ -103,11 +108,10 @@ fn advertise_ip(listen: &SocketAddr) -> IpAddr {
     if !listen.ip().is_unspecified() {
         return listen.ip();
     }
-    if let Ok(ifs) = if_addrs::get_if_addrs() {
-        if let Some(i) = ifs.iter().find(|i| !i.is_loopback() && i.ip().is_ipv4()) {
+    if let Ok(ifs) = if_addrs::get_if_addrs()
+        && let Some(i) = ifs.iter().find(|i| !i.is_loopback() && i.ip().is_ipv4()) {
             return i.ip();
         }
-    }
     IpAddr::from([127, 0, 0, 1])
 }
 

@@ -92,13 +92,24 @@ pub(crate) fn decode_body(
         .and_then(|v| v.to_str().ok())
         .unwrap_or("application/json");
     let mime = ct.split(';').next().unwrap_or("").trim();
-    if mime != "application/json" && !mime.is_empty() {
+    let (input, dups) = if mime.eq_ignore_ascii_case(crate::protobuf::MEDIA_TYPE) {
+        // Protobuf becomes the JSON a JSON client would have sent; strict checks follow.
+        let v = crate::protobuf::decode_for(body, &info.api_version(), info.kind).map_err(|e| {
+            if e.is_unsupported_kind() {
+                ApiError::unsupported_media_type(ct, crate::protobuf::NON_PROTOBUF_MEDIA_TYPES)
+            } else {
+                decode_error(info, &e.to_string())
+            }
+        })?;
+        (v, Vec::new())
+    } else if mime != "application/json" && !mime.is_empty() {
         return Err(ApiError::unsupported_media_type(
             ct,
             "application/json, application/yaml, application/vnd.kubernetes.protobuf",
         ));
-    }
-    let (input, dups) = decode::parse_json(body).map_err(|e| decode_error(info, &e.to_string()))?;
+    } else {
+        decode::parse_json(body).map_err(|e| decode_error(info, &e.to_string()))?
+    };
     decode_value(strategy, input, dups, validation)
 }
 
@@ -300,14 +311,12 @@ impl Ctx {
                 .and_then(Value::as_str)
                 .unwrap_or("")
                 .is_empty();
-            if name_empty {
-                if let Some(g) = m.get("generateName").and_then(Value::as_str) {
-                    if !g.is_empty() {
+            if name_empty
+                && let Some(g) = m.get("generateName").and_then(Value::as_str)
+                    && !g.is_empty() {
                         let name = format!("{g}{}", object::random_suffix(5));
                         m.insert("name".into(), Value::String(name));
                     }
-                }
-            }
             m.insert(
                 "uid".into(),
                 Value::String(uuid::Uuid::new_v4().to_string()),
@@ -333,6 +342,9 @@ impl Ctx {
         let mut admitted = strategy
             .admit(kind, obj, None)
             .map_err(|a| admission_error(info, &name, a))?;
+        if kind == WriteKind::Create {
+            crate::priority::validate_write(self, info, &admitted, false).await?;
+        }
         if info.namespaced {
             self.check_namespace(ns, Some((info, &name))).await?;
         }
@@ -509,6 +521,9 @@ impl Ctx {
             let mut admitted = strategy
                 .admit(kind, &new, Some(&current))
                 .map_err(|a| admission_error(info, name, a))?;
+            if kind == WriteKind::Update {
+                crate::priority::validate_write(self, info, &admitted, true).await?;
+            }
             let annotations_changed = strategy.annotations_bump_generation()
                 && admitted.pointer("/metadata/annotations")
                     != current.pointer("/metadata/annotations");

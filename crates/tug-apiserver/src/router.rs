@@ -125,6 +125,7 @@ async fn handle(app: &Arc<App>, req: Request<Body>, path: &str) -> Reply {
                 .map(|d| reply::json(StatusCode::OK, &d))
                 .ok_or_else(ApiError::path_not_found);
         }
+        ["openapi", "v2"] => return Ok(crate::openapi_v2::reply(req.headers()).await),
         ["openapi", "v3"] => {
             return Ok(reply::json(StatusCode::OK, &crate::openapi::index()));
         }
