@@ -23,7 +23,7 @@ use crate::validation::{apps as vapps, coordination as vcoord, core as vcore};
 /// The parts of `rest.BeforeUpdate` that keep server-owned metadata: an empty uid and the
 /// creation timestamp come from the stored object, and a deletion timestamp (or grace
 /// period) once set cannot be removed or changed by a write.
-fn keep_server_metadata(new: &mut ObjectMeta, old: &ObjectMeta) {
+pub(crate) fn keep_server_metadata(new: &mut ObjectMeta, old: &ObjectMeta) {
     if new.uid.as_deref().unwrap_or("").is_empty() {
         new.uid.clone_from(&old.uid);
     }
@@ -53,7 +53,7 @@ fn scheduling_gated_condition() -> PodCondition {
 /// Drops repeated errors, keeping the first of each. Upstream validates some things twice
 /// (metadata on pod updates) and relies on `ErrorList.ToAggregate()` to print each message
 /// once; the message is what clients show, so duplicates go here.
-fn unique(errs: ErrorList) -> ErrorList {
+pub(crate) fn unique(errs: ErrorList) -> ErrorList {
     let mut out: ErrorList = Vec::with_capacity(errs.len());
     for e in errs {
         if !out.contains(&e) {

@@ -7,13 +7,17 @@ pub use k8s_openapi;
 pub use k8s_openapi::api;
 pub use k8s_openapi::apimachinery::pkg::apis::meta::v1 as meta;
 
+pub mod conversion;
 pub mod defaults;
 pub mod field;
 pub mod kinds;
+pub mod kinds_net;
+pub mod kinds_workloads;
 pub mod printers;
 pub mod printing;
 pub mod resources;
 pub mod rules;
 pub mod schema_facts;
+pub mod smp;
 pub mod status;
 pub mod validation;

@@ -1,6 +1,7 @@
 //! Built-in objects every cluster has, and the small system loop that keeps them:
 //! the namespaces `default`, `kube-system`, `kube-public`, `kube-node-lease`; the
-//! `kubernetes` Service and Endpoints in `default`; a `default` ServiceAccount in every
+//! `kubernetes` Service and Endpoints in `default`; the `system-node-critical` and
+//! `system-cluster-critical` PriorityClasses; a `default` ServiceAccount in every
 //! namespace (upstream's serviceaccounts controller).
 //!
 //! These writes go through the same admission path as any client's ([`Ctx::create_value`]).
@@ -86,6 +87,18 @@ pub async fn ensure_builtin(ctx: &Ctx, advertise_ip: &str, port: u16) -> Result<
         }),
     )
     .await?;
+    // Upstream's scheduling post-start hook: the built-in `system-` PriorityClasses.
+    for (name, value, description) in tug_api::validation::scheduling::SYSTEM_PRIORITY_CLASSES {
+        ensure(
+            ctx,
+            WriteKind::Create,
+            "scheduling.k8s.io",
+            "priorityclasses",
+            "",
+            json!({"metadata": {"name": name}, "value": value, "description": description}),
+        )
+        .await?;
+    }
     Ok(())
 }
 

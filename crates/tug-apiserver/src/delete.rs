@@ -259,6 +259,7 @@ impl Ctx {
         body: &[u8],
     ) -> Reply {
         let info = strategy.info();
+        crate::priority::check_delete(info, name)?;
         let opts = DeleteOptions::parse(q, body)?;
         match self.delete_value(strategy, ns, name, &opts).await? {
             Deleted::Pending(v) => Ok(reply::json(StatusCode::OK, &v)),
@@ -350,7 +351,23 @@ impl Ctx {
                 Some(Propagation::Background) => {
                     fins.retain(|f| f != ORPHAN_FINALIZER && f != FOREGROUND_FINALIZER);
                 }
-                None => {}
+                // Upstream's `DefaultGarbageCollectionPolicy`: core/v1 ReplicationControllers
+                // and batch/v1 Jobs orphan their dependents unless the request or an
+                // existing finalizer says otherwise.
+                None => {
+                    let info = strategy.info();
+                    let orphans = matches!(
+                        (info.group, info.kind),
+                        ("", "ReplicationController") | ("batch", "Job")
+                    );
+                    if orphans
+                        && !fins
+                            .iter()
+                            .any(|f| f == ORPHAN_FINALIZER || f == FOREGROUND_FINALIZER)
+                    {
+                        fins.push(ORPHAN_FINALIZER.into());
+                    }
+                }
             }
             {
                 let m = meta_mut(&mut next);

@@ -192,9 +192,15 @@ pub struct Registry {
 impl Registry {
     /// The registry of every built-in kind in [`RESOURCES`].
     pub fn builtin() -> Registry {
+        use tug_api::api;
         use tug_api::api::apps::v1 as apps;
         use tug_api::api::coordination::v1 as coord;
         use tug_api::api::core::v1 as core;
+        use tug_api::api::discovery::v1 as discovery;
+        use tug_api::api::networking::v1 as net;
+        use tug_api::api::rbac::v1 as rbac;
+        use tug_api::api::scheduling::v1 as scheduling;
+        use tug_api::api::storage::v1 as storage;
         let mut by_resource: BTreeMap<_, Arc<dyn Strategy>> = BTreeMap::new();
         for info in RESOURCES {
             let s: Arc<dyn Strategy> = match (info.group, info.kind) {
@@ -214,6 +220,69 @@ impl Registry {
                 ("coordination.k8s.io", "Lease") => {
                     Arc::new(TypedStrategy::<coord::Lease>::new(info))
                 }
+                ("events.k8s.io", "Event") => {
+                    Arc::new(crate::convert_events::EventsV1Strategy::new(info))
+                }
+                ("discovery.k8s.io", "EndpointSlice") => {
+                    Arc::new(TypedStrategy::<discovery::EndpointSlice>::new(info))
+                }
+                ("networking.k8s.io", "Ingress") => {
+                    Arc::new(TypedStrategy::<net::Ingress>::new(info))
+                }
+                ("networking.k8s.io", "IngressClass") => {
+                    Arc::new(TypedStrategy::<net::IngressClass>::new(info))
+                }
+                ("networking.k8s.io", "NetworkPolicy") => {
+                    Arc::new(TypedStrategy::<net::NetworkPolicy>::new(info))
+                }
+                ("storage.k8s.io", "StorageClass") => {
+                    Arc::new(TypedStrategy::<storage::StorageClass>::new(info))
+                }
+                ("scheduling.k8s.io", "PriorityClass") => {
+                    Arc::new(TypedStrategy::<scheduling::PriorityClass>::new(info))
+                }
+                ("rbac.authorization.k8s.io", "Role") => {
+                    Arc::new(TypedStrategy::<rbac::Role>::new(info))
+                }
+                ("rbac.authorization.k8s.io", "ClusterRole") => {
+                    Arc::new(TypedStrategy::<rbac::ClusterRole>::new(info))
+                }
+                ("rbac.authorization.k8s.io", "RoleBinding") => {
+                    Arc::new(TypedStrategy::<rbac::RoleBinding>::new(info))
+                }
+                ("rbac.authorization.k8s.io", "ClusterRoleBinding") => {
+                    Arc::new(TypedStrategy::<rbac::ClusterRoleBinding>::new(info))
+                }
+                ("", "PersistentVolume") => {
+                    Arc::new(TypedStrategy::<core::PersistentVolume>::new(info))
+                }
+                ("", "PersistentVolumeClaim") => {
+                    Arc::new(TypedStrategy::<core::PersistentVolumeClaim>::new(info))
+                }
+                ("", "LimitRange") => Arc::new(TypedStrategy::<core::LimitRange>::new(info)),
+                ("", "ResourceQuota") => Arc::new(TypedStrategy::<core::ResourceQuota>::new(info)),
+                ("", "ReplicationController") => {
+                    Arc::new(TypedStrategy::<core::ReplicationController>::new(info))
+                }
+                ("", "PodTemplate") => Arc::new(TypedStrategy::<core::PodTemplate>::new(info)),
+                ("apps", "StatefulSet") => Arc::new(TypedStrategy::<apps::StatefulSet>::new(info)),
+                ("apps", "DaemonSet") => Arc::new(TypedStrategy::<apps::DaemonSet>::new(info)),
+                ("apps", "ControllerRevision") => {
+                    Arc::new(TypedStrategy::<apps::ControllerRevision>::new(info))
+                }
+                ("batch", "Job") => Arc::new(TypedStrategy::<api::batch::v1::Job>::new(info)),
+                ("batch", "CronJob") => {
+                    Arc::new(TypedStrategy::<api::batch::v1::CronJob>::new(info))
+                }
+                ("policy", "PodDisruptionBudget") => Arc::new(TypedStrategy::<
+                    api::policy::v1::PodDisruptionBudget,
+                >::new(info)),
+                ("autoscaling", "HorizontalPodAutoscaler") if info.version == "v1" => {
+                    Arc::new(crate::convert_hpa::HpaV1Strategy::new(info))
+                }
+                ("autoscaling", "HorizontalPodAutoscaler") => Arc::new(TypedStrategy::<
+                    api::autoscaling::v2::HorizontalPodAutoscaler,
+                >::new(info)),
                 (g, k) => {
                     panic!("resource table names {g}/{k} but the registry has no strategy for it")
                 }

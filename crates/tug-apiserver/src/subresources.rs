@@ -28,10 +28,22 @@ fn scale_of(obj: &Value) -> Value {
             meta.insert(f.into(), v.clone());
         }
     }
-    let selector = obj
-        .pointer("/spec/selector")
-        .map(crate::filter::label_selector_string)
-        .unwrap_or_default();
+    let selector = if obj.get("kind").and_then(Value::as_str) == Some("ReplicationController") {
+        // A ReplicationController's selector is a plain label map (`SelectorFromSet`).
+        obj.pointer("/spec/selector")
+            .and_then(Value::as_object)
+            .map(|m| {
+                m.iter()
+                    .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or("")))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            })
+            .unwrap_or_default()
+    } else {
+        obj.pointer("/spec/selector")
+            .map(crate::filter::label_selector_string)
+            .unwrap_or_default()
+    };
     json!({
         "kind": "Scale",
         "apiVersion": "autoscaling/v1",

@@ -7,4 +7,8 @@
 //! (`SetDefaults_ConfigMap`) are skipped.
 
 pub mod apps;
+pub mod autoscaling;
+pub mod batch;
 pub mod core;
+pub mod net;
+pub mod workloads;

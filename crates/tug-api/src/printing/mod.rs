@@ -13,11 +13,13 @@ mod descriptions;
 mod duration;
 mod event;
 mod fields;
+mod net;
 mod node;
 mod pod;
 pub mod selector;
 mod service;
 mod simple;
+mod workloads;
 
 pub use duration::{human_duration, translate_timestamp_since};
 pub use pod::pod_row_conditions;

@@ -2479,7 +2479,7 @@ pub fn validate_node_update(new: &Node, old: &Node) -> ErrorList {
 }
 
 /// `ValidateEndpointIP`: no unspecified, loopback or link-local addresses.
-fn validate_non_special_ip(ip: &str, path: &Path) -> ErrorList {
+pub(crate) fn validate_non_special_ip(ip: &str, path: &Path) -> ErrorList {
     let mut errs = Vec::new();
     let Some(addr) = parse_ip_sloppy(ip) else {
         errs.push(FieldError::invalid(path, ip, "must be a valid IP address"));
@@ -2813,7 +2813,9 @@ const EVENT_NOTE_LIMIT: usize = 1024;
 
 /// `legacyValidateEvent` for requests in `v1`: the involved object's namespace matches,
 /// events with an `eventTime` carry reporting fields, the namespace is a DNS subdomain.
-fn legacy_validate_event(ev: &Event) -> ErrorList {
+/// Paths name upstream's internal fields (`reportingController` is v1's `reportingComponent`).
+/// Also the first step of `events.k8s.io/v1` validation.
+pub(crate) fn legacy_validate_event(ev: &Event) -> ErrorList {
     let mut errs = Vec::new();
     let ns = s(&ev.metadata.namespace);
     let involved_ns = s(&ev.involved_object.namespace);
@@ -2841,9 +2843,9 @@ fn legacy_validate_event(ev: &Event) -> ErrorList {
         }
         let rc = s(&ev.reporting_component);
         if rc.is_empty() {
-            errs.push(FieldError::required(&root("reportingComponent"), ""));
+            errs.push(FieldError::required(&root("reportingController"), ""));
         }
-        errs.extend(validate_qualified_name(rc, &root("reportingComponent")));
+        errs.extend(validate_qualified_name(rc, &root("reportingController")));
         let long = |v: &str, f: &str, limit: usize, errs: &mut ErrorList| {
             if v.len() > limit {
                 errs.push(FieldError::invalid(

@@ -16,11 +16,24 @@ use serde_json::Value;
 use crate::field::{ErrorList, ErrorType, FieldError, Path};
 
 pub mod apps;
+pub mod autoscaling;
+pub mod batch;
 pub mod coordination;
 pub mod core;
+pub mod cron;
+pub mod discovery;
+pub mod events;
 pub mod meta;
 pub mod names;
+pub mod networking;
+pub mod policy;
 pub mod quantity;
+pub mod quota;
+pub mod rbac;
+pub mod scheduling;
+pub mod storage;
+pub mod volumes;
+pub mod workloads;
 
 /// `must be greater than or equal to 0` (`IsNegativeErrorMsg`).
 pub const IS_NEGATIVE_ERROR_MSG: &str = "must be greater than or equal to 0";
