@@ -135,6 +135,13 @@ pub static RESOURCES: &[ResourceInfo] = &[
                 kind: "Binding",
                 verbs: &["create"],
             },
+            SubresourceInfo {
+                name: "eviction",
+                group: "policy",
+                version: "v1",
+                kind: "Eviction",
+                verbs: &["create"],
+            },
             status("", "Pod"),
         ],
     },

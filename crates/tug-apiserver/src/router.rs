@@ -277,6 +277,9 @@ async fn resource(
                     subresources::update_scale(ctx, s, ns, name, &q, &headers, &body, true).await
                 }
                 ("binding", Method::POST) => subresources::bind(ctx, s, ns, name, &q, &body).await,
+                ("eviction", Method::POST) => {
+                    subresources::evict(ctx, s, ns, name, &q, &headers, &body).await
+                }
                 ("finalize", Method::PUT) => {
                     subresources::finalize_namespace(ctx, s, name, &q, &body).await
                 }

@@ -257,3 +257,200 @@ pub async fn finalize_namespace(
         .await?;
     Ok(reply::json(status, &obj))
 }
+
+/// A request body as JSON, whether it came as JSON or as a Kubernetes protobuf envelope
+/// (client-go's typed clients send protobuf).
+fn body_json(
+    headers: &HeaderMap,
+    body: &[u8],
+    api_version: &str,
+    kind: &str,
+) -> Result<Value, ApiError> {
+    let ct = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if ct.split(';').next().map(str::trim) == Some(crate::protobuf::MEDIA_TYPE) {
+        return crate::protobuf::decode_for(body, api_version, kind)
+            .map_err(|e| ApiError::bad_request(e.to_string()));
+    }
+    serde_json::from_slice(body).map_err(|e| {
+        ApiError::bad_request(format!(
+            "{kind} in version {:?} cannot be handled as a {kind}: {e}",
+            api_version.rsplit('/').next().unwrap_or(api_version)
+        ))
+    })
+}
+
+fn pod_is_ready(pod: &Value) -> bool {
+    pod.pointer("/status/conditions")
+        .and_then(Value::as_array)
+        .is_some_and(|cs| {
+            cs.iter()
+                .any(|c| c["type"] == "Ready" && c["status"] == "True")
+        })
+}
+
+/// The disruption-budget refusal upstream answers (429 with a `DisruptionBudget` cause and
+/// the suggested retry delay, 0 meaning none).
+fn budget_refusal(message: String, retry_after: u32) -> ApiError {
+    let mut e = ApiError::too_many_requests(
+        "Cannot evict pod as it would violate the pod's disruption budget.",
+        retry_after,
+    );
+    if retry_after == 0 {
+        e.retry_after = None;
+    }
+    if let Some(d) = e.details.as_mut() {
+        d.causes.push(tug_api::status::Cause {
+            reason: "DisruptionBudget".into(),
+            message,
+            field: String::new(),
+        });
+    }
+    e
+}
+
+/// POST `pods/{name}/eviction` (policy/v1 Eviction), as upstream's eviction REST: a pod
+/// that is finished, pending or already terminating is deleted directly; otherwise the one
+/// PodDisruptionBudget covering it must allow a disruption (its status is decremented and
+/// the pod recorded in `disruptedPods`), else 429. The pod is then deleted with the
+/// Eviction's `deleteOptions` (graceful, as any pod delete).
+pub async fn evict(
+    ctx: &Ctx,
+    s: &dyn Strategy,
+    ns: &str,
+    name: &str,
+    q: &Query,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Reply {
+    q.check_dry_run().map_err(ApiError::bad_request)?;
+    let eviction = body_json(headers, body, "policy/v1", "Eviction")?;
+    let body_name = meta_str(&eviction, "name");
+    if !body_name.is_empty() && body_name != name {
+        return Err(ApiError::bad_request(
+            "name in URL does not match name in Eviction object",
+        ));
+    }
+    let opts_body = eviction
+        .get("deleteOptions")
+        .map(|o| serde_json::to_vec(o).unwrap_or_default())
+        .unwrap_or_default();
+    let delete_opts = crate::delete::DeleteOptions::parse(q, &opts_body)?;
+    let (pod, _) = ctx.read(s, ns, name).await?;
+    let phase = pod
+        .pointer("/status/phase")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    let ignore_budget = matches!(phase, "Succeeded" | "Failed" | "Pending")
+        || !meta_str(&pod, "deletionTimestamp").is_empty();
+    if !ignore_budget {
+        check_budget(ctx, ns, &pod, delete_opts.dry_run).await?;
+    }
+    ctx.delete_value(s, ns, name, &delete_opts).await?;
+    Ok(reply::json(
+        StatusCode::CREATED,
+        &json!({"kind":"Status","apiVersion":"v1","metadata":{},"status":"Success","code":201}),
+    ))
+}
+
+/// Finds the budget covering `pod` and takes one disruption from it, or refuses.
+async fn check_budget(ctx: &Ctx, ns: &str, pod: &Value, dry_run: bool) -> Result<(), ApiError> {
+    use tug_api::printing::selector::LabelSelector;
+    let Some(pdbs) = ctx
+        .registry
+        .get("policy", "v1", "poddisruptionbudgets")
+        .cloned()
+    else {
+        return Ok(());
+    };
+    let labels: std::collections::BTreeMap<String, String> = pod
+        .pointer("/metadata/labels")
+        .and_then(Value::as_object)
+        .map(|m| {
+            m.iter()
+                .filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_string())))
+                .collect()
+        })
+        .unwrap_or_default();
+    let filter = crate::filter::Filter::new(&*pdbs, None, None)?;
+    let page = ctx.list_page(&*pdbs, Some(ns), &filter, 0, None).await?;
+    let covering: Vec<Value> = page
+        .items
+        .into_iter()
+        .filter(|pdb| {
+            // policy/v1: a missing selector selects nothing, an empty one every pod.
+            pdb.pointer("/spec/selector")
+                .and_then(|sel| {
+                    serde_json::from_value::<tug_api::meta::LabelSelector>(sel.clone()).ok()
+                })
+                .and_then(|sel| LabelSelector::from_meta(&sel).ok())
+                .is_some_and(|sel| sel.matches(&labels))
+        })
+        .collect();
+    let pdb = match covering.as_slice() {
+        [] => return Ok(()),
+        [one] => one.clone(),
+        _ => {
+            return Err(ApiError::internal(
+                "This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.",
+            ));
+        }
+    };
+    let pdb_name = meta_str(&pdb, "name").to_string();
+    let status_i64 = |v: &Value, f: &str| {
+        v.pointer(&format!("/status/{f}"))
+            .and_then(Value::as_i64)
+            .unwrap_or(0)
+    };
+    // An unhealthy pod may go without a disruption when the budget allows it.
+    if !pod_is_ready(pod) {
+        let policy = pdb
+            .pointer("/spec/unhealthyPodEvictionPolicy")
+            .and_then(Value::as_str)
+            .unwrap_or("IfHealthyBudget");
+        let desired = status_i64(&pdb, "desiredHealthy");
+        if policy == "AlwaysAllow" || (desired > 0 && status_i64(&pdb, "currentHealthy") >= desired)
+        {
+            return Ok(());
+        }
+    }
+    let pod_name = meta_str(pod, "name").to_string();
+    ctx.guaranteed_update(&*pdbs, ns, &pdb_name, WriteKind::System, dry_run, |current| {
+        let generation = current.pointer("/metadata/generation").and_then(Value::as_i64).unwrap_or(0);
+        if status_i64(current, "observedGeneration") < generation {
+            return Err(budget_refusal(
+                format!("The disruption budget {pdb_name} is still being processed by the server."),
+                10,
+            ));
+        }
+        let allowed = status_i64(current, "disruptionsAllowed");
+        if allowed < 0 {
+            return Err(ApiError::forbidden(
+                &tug_api::status::Qualified::new("policy", "poddisruptionbudgets"),
+                &pdb_name,
+                "pdb disruptions allowed is negative",
+            ));
+        }
+        if allowed == 0 {
+            return Err(budget_refusal(
+                format!(
+                    "The disruption budget {pdb_name} needs {} healthy pods and has {} currently",
+                    status_i64(current, "desiredHealthy"),
+                    status_i64(current, "currentHealthy")
+                ),
+                0,
+            ));
+        }
+        let mut next = current.clone();
+        next["status"]["disruptionsAllowed"] = json!(allowed - 1);
+        next["status"]["disruptedPods"][&pod_name] = json!(now_rfc3339());
+        if let Some(m) = next.get_mut("metadata").and_then(Value::as_object_mut) {
+            m.remove("resourceVersion");
+        }
+        Ok(next)
+    })
+    .await?;
+    Ok(())
+}

@@ -276,3 +276,112 @@ async fn a_namespace_held_by_a_finalizer_says_which_finalizer_blocks_it() {
         .await;
     assert_eq!(gone.status, StatusCode::NOT_FOUND);
 }
+
+async fn running_pod(api: &Api, name: &str) {
+    let mut p = pod(name);
+    p["metadata"]["labels"] = json!({"app": "db"});
+    api.post(PODS, p).await;
+    api.post(
+        &format!("{PODS}/{name}/binding"),
+        json!({"apiVersion":"v1","kind":"Binding","metadata":{"name":name},"target":{"kind":"Node","name":"n1"}}),
+    )
+    .await;
+    let st = api
+        .patch(
+            &format!("{PODS}/{name}/status"),
+            "application/merge-patch+json",
+            json!({"status":{"phase":"Running","conditions":[{"type":"Ready","status":"True"}]}}),
+        )
+        .await;
+    assert_eq!(st.status, StatusCode::OK, "{}", st.body);
+}
+
+fn eviction(name: &str) -> Value {
+    json!({"apiVersion":"policy/v1","kind":"Eviction","metadata":{"name":name,"namespace":"default"},"deleteOptions":{}})
+}
+
+#[tokio::test]
+async fn eviction_respects_the_disruption_budget() {
+    let api = Api::new().await;
+    let pdbs = "/apis/policy/v1/namespaces/default/poddisruptionbudgets";
+    let created = api
+        .post(
+            pdbs,
+            json!({"apiVersion":"policy/v1","kind":"PodDisruptionBudget","metadata":{"name":"db"},
+                   "spec":{"minAvailable":1,"selector":{"matchLabels":{"app":"db"}}}}),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    running_pod(&api, "db-0").await;
+    running_pod(&api, "db-1").await;
+
+    // Until the disruption controller has observed the budget, evictions wait.
+    let early = api
+        .post(&format!("{PODS}/db-0/eviction"), eviction("db-0"))
+        .await;
+    assert_eq!(
+        early.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "{}",
+        early.body
+    );
+    assert_eq!(
+        early.body["details"]["causes"][0]["message"],
+        "The disruption budget db is still being processed by the server."
+    );
+
+    let st = api
+        .patch(
+            &format!("{pdbs}/db/status"),
+            "application/merge-patch+json",
+            json!({"status":{"observedGeneration":1,"disruptionsAllowed":1,"currentHealthy":2,
+                             "desiredHealthy":1,"expectedPods":2}}),
+        )
+        .await;
+    assert_eq!(st.status, StatusCode::OK, "{}", st.body);
+    let first = api
+        .post(&format!("{PODS}/db-0/eviction"), eviction("db-0"))
+        .await;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.body);
+    let evicted = api.get(&format!("{PODS}/db-0")).await;
+    assert!(
+        evicted.body["metadata"]["deletionTimestamp"].is_string(),
+        "graceful: {}",
+        evicted.body
+    );
+    let budget = api.get(&format!("{pdbs}/db")).await.body;
+    assert_eq!(budget["status"]["disruptionsAllowed"], 0);
+    assert!(budget["status"]["disruptedPods"]["db-0"].is_string());
+
+    let second = api
+        .post(&format!("{PODS}/db-1/eviction"), eviction("db-1"))
+        .await;
+    assert_eq!(second.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(
+        second.body["message"],
+        "Cannot evict pod as it would violate the pod's disruption budget."
+    );
+    assert_eq!(
+        second.body["details"]["causes"][0]["message"],
+        "The disruption budget db needs 1 healthy pods and has 2 currently"
+    );
+    assert_eq!(
+        api.get(&format!("{PODS}/db-1")).await.status,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn evicting_a_pending_pod_deletes_it_without_a_budget_check() {
+    let api = Api::new().await;
+    api.post(PODS, pod("p")).await;
+    let r = api.post(&format!("{PODS}/p/eviction"), eviction("p")).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.body["status"], "Success");
+    assert_eq!(
+        api.get(&format!("{PODS}/p")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let wrong = api.post(&format!("{PODS}/q/eviction"), eviction("p")).await;
+    assert_eq!(wrong.status, StatusCode::BAD_REQUEST);
+}

@@ -58,6 +58,7 @@ ROOTS = [
     ("rbac.authorization.k8s.io/v1", "ClusterRole", "api::rbac::v1"),
     ("rbac.authorization.k8s.io/v1", "ClusterRoleBinding", "api::rbac::v1"),
     ("policy/v1", "PodDisruptionBudget", "api::policy::v1"),
+    ("policy/v1", "Eviction", "api::policy::v1"),
     ("scheduling.k8s.io/v1", "PriorityClass", "api::scheduling::v1"),
     ("networking.k8s.io/v1", "Ingress", "api::networking::v1"),
     ("coordination.k8s.io/v1", "Lease", "api::coordination::v1"),

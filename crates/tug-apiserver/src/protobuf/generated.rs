@@ -142,6 +142,11 @@ pub(super) const KINDS: &[(&str, &str, Decoder)] = &[
         decode_message::<pb::api::policy::v1::PodDisruptionBudget>,
     ),
     (
+        "policy/v1",
+        "Eviction",
+        decode_message::<pb::api::policy::v1::Eviction>,
+    ),
+    (
         "scheduling.k8s.io/v1",
         "PriorityClass",
         decode_message::<pb::api::scheduling::v1::PriorityClass>,
@@ -656,6 +661,19 @@ impl ToJson for pb::api::policy::v1::PodDisruptionBudget {
         msg(&mut o, "metadata", metadata, Rule::Always)?;
         msg(&mut o, "spec", spec, Rule::Always)?;
         msg(&mut o, "status", status, Rule::Always)?;
+        Ok(Value::Object(o))
+    }
+}
+
+impl ToJson for pb::api::policy::v1::Eviction {
+    fn to_json(&self) -> Result<Value, ProtobufError> {
+        let Self {
+            metadata,
+            delete_options,
+        } = self;
+        let mut o = Map::new();
+        msg(&mut o, "metadata", metadata, Rule::Always)?;
+        msg(&mut o, "deleteOptions", delete_options, Rule::Ptr)?;
         Ok(Value::Object(o))
     }
 }
@@ -2266,6 +2284,37 @@ impl ToJson for pb::api::policy::v1::PodDisruptionBudgetStatus {
     }
 }
 
+impl ToJson for pb::apimachinery::pkg::apis::meta::v1::DeleteOptions {
+    fn to_json(&self) -> Result<Value, ProtobufError> {
+        let Self {
+            grace_period_seconds,
+            preconditions,
+            orphan_dependents,
+            propagation_policy,
+            dry_run,
+            ignore_store_read_error_with_cluster_breaking_potential,
+        } = self;
+        let mut o = Map::new();
+        scalar(
+            &mut o,
+            "gracePeriodSeconds",
+            grace_period_seconds,
+            Rule::Ptr,
+        );
+        msg(&mut o, "preconditions", preconditions, Rule::Ptr)?;
+        scalar(&mut o, "orphanDependents", orphan_dependents, Rule::Ptr);
+        scalar(&mut o, "propagationPolicy", propagation_policy, Rule::Ptr);
+        list_scalar(&mut o, "dryRun", dry_run);
+        scalar(
+            &mut o,
+            "ignoreStoreReadErrorWithClusterBreakingPotential",
+            ignore_store_read_error_with_cluster_breaking_potential,
+            Rule::Ptr,
+        );
+        Ok(Value::Object(o))
+    }
+}
+
 impl ToJson for pb::api::networking::v1::IngressSpec {
     fn to_json(&self) -> Result<Value, ProtobufError> {
         let Self {
@@ -3756,6 +3805,19 @@ impl ToJson for pb::api::batch::v1::JobTemplateSpec {
         let mut o = Map::new();
         msg(&mut o, "metadata", metadata, Rule::Always)?;
         msg(&mut o, "spec", spec, Rule::Always)?;
+        Ok(Value::Object(o))
+    }
+}
+
+impl ToJson for pb::apimachinery::pkg::apis::meta::v1::Preconditions {
+    fn to_json(&self) -> Result<Value, ProtobufError> {
+        let Self {
+            uid,
+            resource_version,
+        } = self;
+        let mut o = Map::new();
+        scalar(&mut o, "uid", uid, Rule::Ptr);
+        scalar(&mut o, "resourceVersion", resource_version, Rule::Ptr);
         Ok(Value::Object(o))
     }
 }
