@@ -432,3 +432,11 @@ fn events_created_through_events_k8s_io_show_in_kubectl_get_events() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("eventTime: Required value"), "{err}");
 }
+
+#[test]
+fn the_suite_passes_with_kubectl_1_27_too() {
+    // The oldest supported client runs every test of this file again (inside that re-run this
+    // test is excluded by name, so it does not recurse).
+    let summary = support::rerun_with_kubectl(27, "the_suite_passes_with_kubectl_1_27_too");
+    assert!(summary.contains("passed"), "{summary}");
+}

@@ -487,3 +487,11 @@ spec:
     );
     assert_eq!(v2["spec"]["minReplicas"], 1);
 }
+
+#[test]
+fn the_suite_passes_with_kubectl_1_27_too() {
+    // The oldest supported client runs every test of this file again (inside that re-run this
+    // test is excluded by name, so it does not recurse).
+    let summary = support::rerun_with_kubectl(27, "the_suite_passes_with_kubectl_1_27_too");
+    assert!(summary.contains("passed"), "{summary}");
+}

@@ -39,6 +39,42 @@ pub fn kubectl_binary(minor: u32) -> PathBuf {
     );
 }
 
+/// The environment variable that makes a test binary run its suite with another kubectl
+/// minor version (see [`rerun_with_kubectl`]).
+pub const KUBECTL_MINOR_ENV: &str = "TUG_TEST_KUBECTL_MINOR";
+
+/// The kubectl minor version the suite runs with: 33 unless [`KUBECTL_MINOR_ENV`] says
+/// otherwise.
+pub fn suite_kubectl_minor() -> u32 {
+    std::env::var(KUBECTL_MINOR_ENV)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(33)
+}
+
+/// Runs every test of the current test binary again with kubectl `1.minor` (the binary
+/// re-executes itself with [`KUBECTL_MINOR_ENV`] set, skipping the test named `skip`, which is
+/// the caller) and panics with the output if any fails. Returns the summary line.
+pub fn rerun_with_kubectl(minor: u32, skip: &str) -> String {
+    let exe = std::env::current_exe().expect("test binary path");
+    let out = Command::new(exe)
+        .env(KUBECTL_MINOR_ENV, minor.to_string())
+        .args(["--skip", skip, "--test-threads", "4"])
+        .output()
+        .expect("test binary re-runs");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "the suite fails with kubectl 1.{minor}:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+        .lines()
+        .find(|l| l.starts_with("test result:"))
+        .unwrap_or("")
+        .to_string()
+}
+
 /// A running `tug server` on a temporary data directory; killed on drop.
 pub struct TugServer {
     pub dir: tempfile::TempDir,
@@ -80,14 +116,14 @@ impl TugServer {
             .is_some_and(|c| c.try_wait().ok().flatten().is_none())
     }
 
-    /// Runs kubectl 1.33 against this server.
+    /// Runs the suite's kubectl ([`suite_kubectl_minor`], 1.33 by default) against this server.
     pub fn kubectl(&self, args: &[&str]) -> Output {
-        self.kubectl_version(33, args, None)
+        self.kubectl_version(suite_kubectl_minor(), args, None)
     }
 
-    /// Runs kubectl 1.33 with `stdin` as standard input.
+    /// Runs the suite's kubectl with `stdin` as standard input.
     pub fn kubectl_stdin(&self, args: &[&str], stdin: &str) -> Output {
-        self.kubectl_version(33, args, Some(stdin))
+        self.kubectl_version(suite_kubectl_minor(), args, Some(stdin))
     }
 
     /// Runs kubectl `1.minor` with a fresh cache directory.
