@@ -180,6 +180,10 @@ fn every_kind_creates_from_a_file_and_prints_upstreams_columns() {
     ] {
         assert!(out.contains(created), "missing {created:?} in\n{out}");
     }
+    assert!(
+        tug.describe_each_created(&out) >= 10,
+        "describe works for every kind"
+    );
 
     let cases: &[(&str, &[&str])] = &[
         (

@@ -144,6 +144,7 @@ fn create_from_single_and_multi_document_files_and_get_them_back() {
     assert!(out.contains("configmap/settings created"), "{out}");
     assert!(out.contains("deployment.apps/web created"), "{out}");
     assert!(out.contains("service/web created"), "{out}");
+    assert_eq!(tug.describe_each_created(&out), 3);
     let err = tug.fails(&["create", "-f", &pod]);
     assert!(
         err.contains(r#"Error from server (AlreadyExists): error when creating"#)

@@ -178,6 +178,25 @@ impl TugServer {
         String::from_utf8_lossy(&out.stderr).into_owned()
     }
 
+    /// Runs `kubectl describe TYPE/NAME` for every `TYPE/NAME created` line of a `create`'s
+    /// output and checks each prints the object (`Name:` and its name). Returns how many.
+    pub fn describe_each_created(&self, create_output: &str) -> usize {
+        let mut n = 0;
+        for line in create_output.lines() {
+            let Some(obj) = line.trim().strip_suffix(" created") else {
+                continue;
+            };
+            let name = obj.rsplit('/').next().unwrap_or(obj);
+            let out = self.ok(&["describe", obj]);
+            assert!(
+                out.contains("Name:") && out.contains(name),
+                "kubectl describe {obj}:\n{out}"
+            );
+            n += 1;
+        }
+        n
+    }
+
     /// Writes a manifest into the data directory's scratch folder and returns its path.
     pub fn manifest(&self, name: &str, yaml: &str) -> String {
         let p = self.dir.path().join("manifests");
