@@ -211,7 +211,11 @@ fn every_kind_is_created_and_printed_with_upstreams_columns() {
     ] {
         assert!(out.contains(line), "missing {line:?}:\n{out}");
     }
-    assert_eq!(tug.describe_each_created(&out), 13, "describe works for every kind");
+    assert_eq!(
+        tug.describe_each_created(&out),
+        13,
+        "describe works for every kind"
+    );
     let headers = [
         (
             "pv",
