@@ -239,12 +239,52 @@ async fn attend(ctx: &Ctx, index: &Index, key: &str) {
     if e.owners.is_empty() {
         return;
     }
-    let (live, gone): (Vec<&String>, Vec<&String>) =
-        e.owners.iter().partition(|o| index.by_uid.contains_key(*o));
+    let Some((_, dep_ns, _)) = ctx.registry.for_key(key) else {
+        return;
+    };
+    // An owner is live when it exists where a dependent may point: in the dependent's own
+    // namespace, or cluster-scoped. A uid found in another namespace is an invalid reference:
+    // upstream treats it as absent and warns with an OwnerRefInvalidNamespace event.
+    let mut live = Vec::new();
+    let mut gone = Vec::new();
+    let mut invalid = Vec::new();
+    for o in &e.owners {
+        match index.by_uid.get(o).and_then(|k| ctx.registry.for_key(k)) {
+            Some((s, owner_ns, _)) if !s.info().namespaced || owner_ns == dep_ns => live.push(o),
+            Some((s, _, owner_name)) => {
+                invalid.push(format!(
+                    "[{}/{}, namespace: {}, name: {}, uid: {}]",
+                    s.info().api_version(),
+                    s.info().kind,
+                    dep_ns,
+                    owner_name,
+                    o
+                ));
+                gone.push(o.clone());
+            }
+            None => gone.push(o.clone()),
+        }
+    }
+    if !invalid.is_empty() {
+        if let Some((s, ns, name)) = ctx.registry.for_key(key)
+            && let Ok((dependent, _)) = ctx.read(&*s, &ns, &name).await
+        {
+            for r in &invalid {
+                crate::events::record(
+                    ctx,
+                    &dependent,
+                    crate::events::EventType::Warning,
+                    "OwnerRefInvalidNamespace",
+                    &format!("ownerRef {r} does not exist in namespace {dep_ns:?}"),
+                    "garbage-collector-controller",
+                )
+                .await;
+            }
+        }
+    }
     if live.is_empty() {
         delete_dependent(ctx, index, key).await;
     } else if !gone.is_empty() {
-        let gone: Vec<String> = gone.into_iter().cloned().collect();
         remove_owner_refs(ctx, key, &gone).await;
     }
 }

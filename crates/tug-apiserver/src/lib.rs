@@ -11,6 +11,7 @@ pub mod convert_events;
 pub mod convert_hpa;
 pub mod decode;
 pub mod delete;
+pub mod events;
 pub mod discovery;
 pub mod filter;
 pub mod gc;

@@ -385,3 +385,49 @@ async fn evicting_a_pending_pod_deletes_it_without_a_budget_check() {
     let wrong = api.post(&format!("{PODS}/q/eviction"), eviction("p")).await;
     assert_eq!(wrong.status, StatusCode::BAD_REQUEST);
 }
+
+#[tokio::test]
+async fn an_owner_in_another_namespace_is_invalid_and_the_dependent_is_collected_with_a_warning() {
+    let api = Api::with_controllers().await;
+    api.post("/api/v1/namespaces", json!({"metadata":{"name":"other"}}))
+        .await;
+    let rs = api
+        .post(
+            "/apis/apps/v1/namespaces/other/replicasets",
+            json!({"apiVersion":"apps/v1","kind":"ReplicaSet","metadata":{"name":"web"},
+                   "spec":{"selector":{"matchLabels":{"app":"web"}},
+                           "template":{"metadata":{"labels":{"app":"web"}},
+                                       "spec":{"containers":[{"name":"c","image":"nginx"}]}}}}),
+        )
+        .await
+        .body;
+    owned_pod(&api, "stray", &rs).await;
+    let gone = api
+        .until(&format!("{PODS}/stray"), |r| {
+            r.status == StatusCode::NOT_FOUND
+        })
+        .await;
+    assert_eq!(gone.status, StatusCode::NOT_FOUND);
+    let events = api
+        .until("/api/v1/namespaces/default/events", |r| {
+            r.body["items"].as_array().is_some_and(|a| !a.is_empty())
+        })
+        .await;
+    let ev = &events.body["items"][0];
+    assert_eq!(ev["reason"], "OwnerRefInvalidNamespace");
+    assert_eq!(ev["type"], "Warning");
+    assert_eq!(ev["involvedObject"]["name"], "stray");
+    assert_eq!(ev["source"]["component"], "garbage-collector-controller");
+    let msg = ev["message"].as_str().unwrap_or("");
+    assert!(
+        msg.starts_with("ownerRef [apps/v1/ReplicaSet, namespace: default, name: web, uid: ")
+            && msg.ends_with("] does not exist in namespace \"default\""),
+        "{msg}"
+    );
+    assert_eq!(
+        api.get("/apis/apps/v1/namespaces/other/replicasets/web")
+            .await
+            .status,
+        StatusCode::OK
+    );
+}
