@@ -19,5 +19,6 @@ pub mod resources;
 pub mod rules;
 pub mod schema_facts;
 pub mod smp;
+pub mod ssa;
 pub mod status;
 pub mod validation;

@@ -265,21 +265,20 @@ async fn attend(ctx: &Ctx, index: &Index, key: &str) {
             None => gone.push(o.clone()),
         }
     }
-    if !invalid.is_empty() {
-        if let Some((s, ns, name)) = ctx.registry.for_key(key)
-            && let Ok((dependent, _)) = ctx.read(&*s, &ns, &name).await
-        {
-            for r in &invalid {
-                crate::events::record(
-                    ctx,
-                    &dependent,
-                    crate::events::EventType::Warning,
-                    "OwnerRefInvalidNamespace",
-                    &format!("ownerRef {r} does not exist in namespace {dep_ns:?}"),
-                    "garbage-collector-controller",
-                )
-                .await;
-            }
+    if !invalid.is_empty()
+        && let Some((s, ns, name)) = ctx.registry.for_key(key)
+        && let Ok((dependent, _)) = ctx.read(&*s, &ns, &name).await
+    {
+        for r in &invalid {
+            crate::events::record(
+                ctx,
+                &dependent,
+                crate::events::EventType::Warning,
+                "OwnerRefInvalidNamespace",
+                &format!("ownerRef {r} does not exist in namespace {dep_ns:?}"),
+                "garbage-collector-controller",
+            )
+            .await;
         }
     }
     if live.is_empty() {

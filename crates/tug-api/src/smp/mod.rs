@@ -62,7 +62,7 @@
 
 mod merge;
 mod two_way;
-mod types;
+pub(crate) mod types;
 mod util;
 
 #[cfg(test)]
