@@ -18,6 +18,7 @@ pub mod printing;
 pub mod resources;
 pub mod rules;
 pub mod schema_facts;
+pub mod schemas;
 pub mod smp;
 pub mod ssa;
 pub mod status;
