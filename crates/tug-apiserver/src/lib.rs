@@ -6,16 +6,18 @@
 //! validation) → [`rest::Ctx`] (system metadata, allocation, one store transaction).
 //! Reads: store → JSON or [`table`]; watches: the store's watch → [`watch`].
 
+pub mod apply;
 pub mod bootstrap;
 pub mod convert_events;
 pub mod convert_hpa;
 pub mod decode;
 pub mod delete;
-pub mod events;
 pub mod discovery;
+pub mod events;
 pub mod filter;
 pub mod gc;
 pub mod list;
+pub mod managed_fields;
 pub mod namespaces;
 pub mod object;
 pub mod openapi;
@@ -110,9 +112,10 @@ fn advertise_ip(listen: &SocketAddr) -> IpAddr {
         return listen.ip();
     }
     if let Ok(ifs) = if_addrs::get_if_addrs()
-        && let Some(i) = ifs.iter().find(|i| !i.is_loopback() && i.ip().is_ipv4()) {
-            return i.ip();
-        }
+        && let Some(i) = ifs.iter().find(|i| !i.is_loopback() && i.ip().is_ipv4())
+    {
+        return i.ip();
+    }
     IpAddr::from([127, 0, 0, 1])
 }
 

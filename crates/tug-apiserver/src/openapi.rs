@@ -40,6 +40,7 @@ pub const PATCH_CONTENT_TYPES: &[&str] = &[
     "application/json-patch+json",
     "application/merge-patch+json",
     "application/strategic-merge-patch+json",
+    "application/apply-patch+yaml",
 ];
 
 /// `info.version` of every document: the Kubernetes API version whose types we serve.

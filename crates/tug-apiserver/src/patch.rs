@@ -8,11 +8,12 @@ use tug_api::smp::{self, SmpError};
 use tug_api::status::ApiError;
 
 use crate::decode::FieldValidation;
+use crate::managed_fields::{self, Tracking};
 use crate::object::{meta_mut, meta_str};
 use crate::query::Query;
 use crate::registry::{Strategy, WriteKind};
 use crate::reply;
-use crate::rest::{Ctx, Decoded, Reply, decode_value};
+use crate::rest::{Ctx, Decoded, Reply, decode_value, owner_of};
 
 const STRATEGIC_MERGE_PATCH: &str = "application/strategic-merge-patch+json";
 
@@ -23,6 +24,8 @@ pub enum PatchType {
     Merge,
     /// `application/strategic-merge-patch+json`, guided by the patched document's schema.
     Strategic,
+    /// `application/apply-patch+yaml`: server-side apply ([`crate::apply`]).
+    Apply,
 }
 
 impl PatchType {
@@ -35,6 +38,7 @@ impl PatchType {
             "application/json-patch+json" => Ok(PatchType::Json),
             "application/merge-patch+json" => Ok(PatchType::Merge),
             STRATEGIC_MERGE_PATCH => Ok(PatchType::Strategic),
+            crate::apply::APPLY_PATCH => Ok(PatchType::Apply),
             other => Err(ApiError::unsupported_media_type(
                 other,
                 &crate::openapi::PATCH_CONTENT_TYPES.join(", "),
@@ -84,8 +88,37 @@ pub fn apply(kind: PatchType, doc: &Value, patch: &Value) -> Result<Value, ApiEr
             let schema = smp::schema_of(doc).ok_or_else(strategic_unsupported)?;
             out = smp::apply(doc, patch, schema).map_err(smp_error)?;
         }
+        PatchType::Apply => {
+            // Apply is not a transformation of a document; it has its own handler.
+            let others: Vec<&str> = crate::openapi::PATCH_CONTENT_TYPES
+                .iter()
+                .copied()
+                .filter(|t| *t != crate::apply::APPLY_PATCH)
+                .collect();
+            return Err(ApiError::unsupported_media_type(
+                crate::apply::APPLY_PATCH,
+                &others.join(", "),
+            ));
+        }
     }
     Ok(out)
+}
+
+/// Upstream's `ValidatePatchOptions` for patches that are not apply: `force` is forbidden
+/// and `fieldManager` must be a valid manager name (`422` on `PatchOptions.meta.k8s.io ""`).
+pub(crate) fn check_patch_options(q: &Query) -> Result<(), ApiError> {
+    if q.force_given {
+        return Err(ApiError::invalid(
+            "meta.k8s.io",
+            "PatchOptions",
+            "",
+            &[tug_api::field::FieldError::forbidden(
+                &tug_api::field::Path::new("force"),
+                "may not be specified for non-apply patch",
+            )],
+        ));
+    }
+    managed_fields::validate_field_manager(q.field_manager.as_deref(), "PatchOptions", false)
 }
 
 /// Whether `kind` can be applied to objects of `info`'s kind: a strategic merge patch needs
@@ -94,7 +127,7 @@ fn check_supported(
     kind: PatchType,
     info: &tug_api::resources::ResourceInfo,
 ) -> Result<(), ApiError> {
-    if kind == PatchType::Strategic
+    if matches!(kind, PatchType::Strategic | PatchType::Apply)
         && smp::schema_name(info.group, info.version, info.kind).is_none()
     {
         return Err(strategic_unsupported());
@@ -162,27 +195,43 @@ impl Ctx {
     ) -> Reply {
         let ptype = PatchType::from_headers(headers)?;
         check_supported(ptype, strategy.info())?;
+        if ptype == PatchType::Apply {
+            return self
+                .apply_patch(strategy, ns, name, kind, q, headers, body)
+                .await;
+        }
         let validation =
             FieldValidation::parse(q.field_validation.as_deref()).map_err(ApiError::bad_request)?;
         q.check_dry_run().map_err(ApiError::bad_request)?;
+        check_patch_options(q)?;
         let patch: Value = serde_json::from_slice(body)
             .map_err(|e| ApiError::bad_request(format!("error decoding patch: {e}")))?;
         let warnings = std::sync::Mutex::new(Vec::new());
+        let tracking = Tracking::Update(owner_of(kind, q, headers));
         let (v, status) = self
-            .guaranteed_update(strategy, ns, name, kind, q.is_dry_run(), |current| {
-                let mut patched = apply(ptype, current, &patch)?;
-                // A resourceVersion the patch left as it was is no precondition: the loop
-                // re-applies the patch to the newest object instead of failing.
-                if meta_str(&patched, "resourceVersion") == meta_str(current, "resourceVersion") {
-                    meta_mut(&mut patched).remove("resourceVersion");
-                }
-                let Decoded { obj, warnings: w } =
-                    decode_value(strategy, patched, Vec::new(), validation)?;
-                if let Ok(mut all) = warnings.lock() {
-                    *all = w;
-                }
-                Ok(obj)
-            })
+            .guaranteed_update_as(
+                strategy,
+                ns,
+                name,
+                kind,
+                q.is_dry_run(),
+                &tracking,
+                |current| {
+                    let mut patched = apply(ptype, current, &patch)?;
+                    // A resourceVersion the patch left as it was is no precondition: the loop
+                    // re-applies the patch to the newest object instead of failing.
+                    if meta_str(&patched, "resourceVersion") == meta_str(current, "resourceVersion")
+                    {
+                        meta_mut(&mut patched).remove("resourceVersion");
+                    }
+                    let Decoded { obj, warnings: w } =
+                        decode_value(strategy, patched, Vec::new(), validation)?;
+                    if let Ok(mut all) = warnings.lock() {
+                        *all = w;
+                    }
+                    Ok(obj)
+                },
+            )
             .await?;
         let mut r = reply::json(status, &v);
         let w = warnings.into_inner().unwrap_or_default();

@@ -21,6 +21,8 @@ pub struct Query {
     pub field_validation: Option<String>,
     pub dry_run: Vec<String>,
     pub force: bool,
+    /// `force` was given at all (upstream forbids it on patches that are not apply).
+    pub force_given: bool,
     pub grace_period_seconds: Option<i64>,
     pub propagation_policy: Option<String>,
     pub pretty: bool,
@@ -65,7 +67,10 @@ impl Query {
                 "fieldManager" => q.field_manager = Some(v),
                 "fieldValidation" => q.field_validation = Some(v),
                 "dryRun" => q.dry_run.push(v),
-                "force" => q.force = truthy(&v),
+                "force" => {
+                    q.force = truthy(&v);
+                    q.force_given = true;
+                }
                 "gracePeriodSeconds" => q.grace_period_seconds = Some(int(&v)?),
                 "propagationPolicy" => q.propagation_policy = Some(v),
                 "pretty" => q.pretty = truthy(&v),

@@ -13,6 +13,7 @@ use tug_store::{Backend, Compare, ListRequest, Op, StoreError, Txn};
 
 use crate::decode::{self, FieldValidation};
 use crate::filter::Filter;
+use crate::managed_fields::{self, FieldOwner, Tracking};
 use crate::object::{self, meta_mut, meta_str};
 use crate::query::Query;
 use crate::registry::{Admission, Strategy, WriteKind};
@@ -259,9 +260,21 @@ impl Ctx {
         let validation =
             FieldValidation::parse(q.field_validation.as_deref()).map_err(ApiError::bad_request)?;
         q.check_dry_run().map_err(ApiError::bad_request)?;
+        managed_fields::validate_field_manager(q.field_manager.as_deref(), "CreateOptions", false)?;
         let Decoded { mut obj, warnings } = decode_body(strategy, headers, body, validation)?;
+        let owner = FieldOwner::new(
+            managed_fields::manager_of(q.field_manager.as_deref(), headers),
+            "",
+        );
         let (created, status) = self
-            .create_value(strategy, ns, &mut obj, WriteKind::Create, q.is_dry_run())
+            .create_value_as(
+                strategy,
+                ns,
+                &mut obj,
+                WriteKind::Create,
+                q.is_dry_run(),
+                &Tracking::Update(owner),
+            )
             .await?;
         let mut r = reply::json(status, &created);
         reply::add_warnings(&mut r, &warnings);
@@ -272,6 +285,9 @@ impl Ctx {
     /// own writes may pass `WriteKind::System` to skip it, as upstream's reconcilers write
     /// storage directly), namespace check, allocation and the store write. Returns the stored
     /// object (with its resourceVersion).
+    ///
+    /// The server's own creates are recorded in managedFields as `kube-apiserver`'s (as
+    /// upstream's built-in objects are); `WriteKind::System` creates are not recorded.
     pub async fn create_value(
         &self,
         strategy: &dyn Strategy,
@@ -279,6 +295,25 @@ impl Ctx {
         obj: &mut Value,
         kind: WriteKind,
         dry_run: bool,
+    ) -> Result<(Value, StatusCode), ApiError> {
+        let tracking = if kind == WriteKind::System {
+            Tracking::System
+        } else {
+            Tracking::Update(FieldOwner::new("kube-apiserver", ""))
+        };
+        self.create_value_as(strategy, ns, obj, kind, dry_run, &tracking)
+            .await
+    }
+
+    /// [`Ctx::create_value`] with the managedFields `tracking` of the write.
+    pub async fn create_value_as(
+        &self,
+        strategy: &dyn Strategy,
+        ns: &str,
+        obj: &mut Value,
+        kind: WriteKind,
+        dry_run: bool,
+        tracking: &Tracking,
     ) -> Result<(Value, StatusCode), ApiError> {
         let info = strategy.info();
         {
@@ -313,10 +348,11 @@ impl Ctx {
                 .is_empty();
             if name_empty
                 && let Some(g) = m.get("generateName").and_then(Value::as_str)
-                    && !g.is_empty() {
-                        let name = format!("{g}{}", object::random_suffix(5));
-                        m.insert("name".into(), Value::String(name));
-                    }
+                && !g.is_empty()
+            {
+                let name = format!("{g}{}", object::random_suffix(5));
+                m.insert("name".into(), Value::String(name));
+            }
             m.insert(
                 "uid".into(),
                 Value::String(uuid::Uuid::new_v4().to_string()),
@@ -345,6 +381,9 @@ impl Ctx {
         if kind == WriteKind::Create {
             crate::priority::validate_write(self, info, &admitted, false).await?;
         }
+        // Before allocation: upstream records ownership before the REST storage assigns
+        // cluster IPs and node ports.
+        managed_fields::record_create(strategy, &mut admitted, tracking);
         if info.namespaced {
             self.check_namespace(ns, Some((info, &name))).await?;
         }
@@ -412,12 +451,20 @@ impl Ctx {
         let validation =
             FieldValidation::parse(q.field_validation.as_deref()).map_err(ApiError::bad_request)?;
         q.check_dry_run().map_err(ApiError::bad_request)?;
+        managed_fields::validate_field_manager(q.field_manager.as_deref(), "UpdateOptions", false)?;
         let Decoded { obj, warnings } = decode_body(strategy, headers, body, validation)?;
         let obj = std::sync::Arc::new(obj);
+        let tracking = Tracking::Update(owner_of(kind, q, headers));
         let (v, status) = self
-            .guaranteed_update(strategy, ns, name, kind, q.is_dry_run(), |_current| {
-                Ok((*obj).clone())
-            })
+            .guaranteed_update_as(
+                strategy,
+                ns,
+                name,
+                kind,
+                q.is_dry_run(),
+                &tracking,
+                |_current| Ok((*obj).clone()),
+            )
             .await?;
         let mut r = reply::json(status, &v);
         reply::add_warnings(&mut r, &warnings);
@@ -429,6 +476,9 @@ impl Ctx {
     /// A resourceVersion in the new object is a precondition (409 on mismatch); without
     /// one the loop retries after losing a race. A write that changes nothing is not
     /// stored and keeps the old resourceVersion.
+    ///
+    /// The write is recorded in managedFields as `kube-apiserver`'s, except `WriteKind::System`
+    /// writes, which are not recorded (see [`Tracking::System`]).
     pub async fn guaranteed_update<F>(
         &self,
         strategy: &dyn Strategy,
@@ -436,6 +486,34 @@ impl Ctx {
         name: &str,
         kind: WriteKind,
         dry_run: bool,
+        make: F,
+    ) -> Result<(Value, StatusCode), ApiError>
+    where
+        F: Fn(&Value) -> Result<Value, ApiError>,
+    {
+        let tracking = match kind {
+            WriteKind::System => Tracking::System,
+            WriteKind::StatusUpdate => {
+                Tracking::Update(FieldOwner::new("kube-apiserver", "status"))
+            }
+            _ => Tracking::Update(FieldOwner::new("kube-apiserver", "")),
+        };
+        self.guaranteed_update_as(strategy, ns, name, kind, dry_run, &tracking, make)
+            .await
+    }
+
+    /// [`Ctx::guaranteed_update`] with the managedFields `tracking` of the write: an
+    /// `Update` entry computed from the change (no entry changes when nothing does, so a
+    /// no-op write stays a no-op), or managedFields `make` computed itself (apply).
+    #[allow(clippy::too_many_arguments)]
+    pub async fn guaranteed_update_as<F>(
+        &self,
+        strategy: &dyn Strategy,
+        ns: &str,
+        name: &str,
+        kind: WriteKind,
+        dry_run: bool,
+        tracking: &Tracking,
         make: F,
     ) -> Result<(Value, StatusCode), ApiError>
     where
@@ -524,6 +602,7 @@ impl Ctx {
             if kind == WriteKind::Update {
                 crate::priority::validate_write(self, info, &admitted, true).await?;
             }
+            managed_fields::record_update(strategy, &current, &mut admitted, tracking);
             let annotations_changed = strategy.annotations_bump_generation()
                 && admitted.pointer("/metadata/annotations")
                     != current.pointer("/metadata/annotations");
@@ -546,6 +625,13 @@ impl Ctx {
             object::set_resource_version(&mut admitted, rev);
             if let Some(err) = crate::delete::new_finalizers_while_deleting(&admitted, &current) {
                 return Err(invalid(info, name, &[err]));
+            }
+            // Upstream's `IgnoreManagedFieldsTimestampsTransformer`: a write that would only
+            // move managedFields times (an unchanged apply) keeps the stored ones.
+            if tug_api::ssa::timestamps_only_changed(&current, &admitted)
+                && let Some(mf) = current.pointer("/metadata/managedFields")
+            {
+                meta_mut(&mut admitted).insert("managedFields".into(), mf.clone());
             }
             if object::same_content(&admitted, &current) {
                 return Ok((current, StatusCode::OK));
@@ -654,6 +740,20 @@ impl Ctx {
         });
         Ok(reply::json(StatusCode::OK, &list))
     }
+}
+
+/// The owner a client's write of `kind` is recorded for: its `fieldManager` (or
+/// User-Agent), on the `status` subresource for status writes.
+pub(crate) fn owner_of(kind: WriteKind, q: &Query, headers: &HeaderMap) -> FieldOwner {
+    let subresource = if kind == WriteKind::StatusUpdate {
+        "status"
+    } else {
+        ""
+    };
+    FieldOwner::new(
+        managed_fields::manager_of(q.field_manager.as_deref(), headers),
+        subresource,
+    )
 }
 
 /// Decodes a stored value into the strategy's version, with its resourceVersion.

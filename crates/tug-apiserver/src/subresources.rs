@@ -77,70 +77,98 @@ pub async fn update_scale(
 ) -> Reply {
     q.check_dry_run().map_err(ApiError::bad_request)?;
     let ptype = if is_patch {
-        Some(PatchType::from_headers(headers)?)
+        patch::check_patch_options(q)?;
+        let p = PatchType::from_headers(headers)?;
+        if p == PatchType::Apply {
+            // Server-side apply of a Scale is not implemented: refuse it before parsing.
+            return Err(ApiError::unsupported_media_type(
+                crate::apply::APPLY_PATCH,
+                "application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json",
+            ));
+        }
+        Some(p)
     } else {
+        crate::managed_fields::validate_field_manager(
+            q.field_manager.as_deref(),
+            "UpdateOptions",
+            false,
+        )?;
         None
     };
+    // Recorded on the parent as upstream's ScaleHandler does: the writer's `scale` entry
+    // owns `spec.replicas` when it changed it.
+    let tracking = crate::managed_fields::Tracking::Update(crate::managed_fields::FieldOwner::new(
+        crate::managed_fields::manager_of(q.field_manager.as_deref(), headers),
+        "scale",
+    ));
     let input: Value = serde_json::from_slice(body).map_err(|e| {
         ApiError::bad_request(format!(
             "Scale in version \"v1\" cannot be handled as a Scale: {e}"
         ))
     })?;
     let (obj, _) = ctx
-        .guaranteed_update(s, ns, name, WriteKind::Update, q.is_dry_run(), |current| {
-            let scale = scale_of(current);
-            let new_scale = match ptype {
-                Some(p) => patch::apply(p, &scale, &input)?,
-                None => input.clone(),
-            };
-            let rv = meta_str(&new_scale, "resourceVersion");
-            if !is_patch && !rv.is_empty() && rv != meta_str(current, "resourceVersion") {
-                return Err(ApiError::conflict(
-                    &qualified(s.info()),
-                    name,
-                    ApiError::CONFLICT_MODIFIED,
-                ));
-            }
-            let replicas = new_scale
-                .pointer("/spec/replicas")
-                .cloned()
-                .unwrap_or(json!(0));
-            let Some(n) = replicas.as_i64() else {
-                return Err(ApiError::invalid(
-                    "autoscaling",
-                    "Scale",
-                    name,
-                    &[FieldError::invalid(
-                        &Path::new("spec").child("replicas"),
-                        replicas,
-                        "must be an integer",
-                    )],
-                ));
-            };
-            if n < 0 {
-                return Err(ApiError::invalid(
-                    "autoscaling",
-                    "Scale",
-                    name,
-                    &[FieldError::invalid(
-                        &Path::new("spec").child("replicas"),
-                        n,
-                        "must be greater than or equal to 0",
-                    )],
-                ));
-            }
-            let mut next = current.clone();
-            if let Some(o) = next.as_object_mut() {
-                o.entry("spec")
-                    .or_insert_with(|| json!({}))
-                    .as_object_mut()
-                    .map(|spec| spec.insert("replicas".into(), Value::from(n)));
-                if let Some(m) = o.get_mut("metadata").and_then(Value::as_object_mut) {
-                    m.remove("resourceVersion");
+        .guaranteed_update_as(
+            s,
+            ns,
+            name,
+            WriteKind::Update,
+            q.is_dry_run(),
+            &tracking,
+            |current| {
+                let scale = scale_of(current);
+                let new_scale = match ptype {
+                    Some(p) => patch::apply(p, &scale, &input)?,
+                    None => input.clone(),
+                };
+                let rv = meta_str(&new_scale, "resourceVersion");
+                if !is_patch && !rv.is_empty() && rv != meta_str(current, "resourceVersion") {
+                    return Err(ApiError::conflict(
+                        &qualified(s.info()),
+                        name,
+                        ApiError::CONFLICT_MODIFIED,
+                    ));
                 }
-            }
-            Ok(next)
-        })
+                let replicas = new_scale
+                    .pointer("/spec/replicas")
+                    .cloned()
+                    .unwrap_or(json!(0));
+                let Some(n) = replicas.as_i64() else {
+                    return Err(ApiError::invalid(
+                        "autoscaling",
+                        "Scale",
+                        name,
+                        &[FieldError::invalid(
+                            &Path::new("spec").child("replicas"),
+                            replicas,
+                            "must be an integer",
+                        )],
+                    ));
+                };
+                if n < 0 {
+                    return Err(ApiError::invalid(
+                        "autoscaling",
+                        "Scale",
+                        name,
+                        &[FieldError::invalid(
+                            &Path::new("spec").child("replicas"),
+                            n,
+                            "must be greater than or equal to 0",
+                        )],
+                    ));
+                }
+                let mut next = current.clone();
+                if let Some(o) = next.as_object_mut() {
+                    o.entry("spec")
+                        .or_insert_with(|| json!({}))
+                        .as_object_mut()
+                        .map(|spec| spec.insert("replicas".into(), Value::from(n)));
+                    if let Some(m) = o.get_mut("metadata").and_then(Value::as_object_mut) {
+                        m.remove("resourceVersion");
+                    }
+                }
+                Ok(next)
+            },
+        )
         .await?;
     Ok(reply::json(StatusCode::OK, &scale_of(&obj)))
 }
