@@ -83,11 +83,16 @@ fn kubectl_version_reports_server_1_33() {
 }
 
 #[test]
-fn the_suite_passes_with_kubectl_1_27_too() {
-    // The oldest supported client runs every test of this file again (inside that re-run this
-    // test is excluded by name, so it does not recurse).
-    let summary = support::rerun_with_kubectl(27, "the_suite_passes_with_kubectl_1_27_too");
-    assert!(summary.contains("passed"), "{summary}");
+fn the_suite_passes_with_every_kubectl_from_1_27_to_1_32_too() {
+    // Every older supported client runs every test of this file again (inside those re-runs
+    // this test is excluded by name, so it does not recurse).
+    for minor in 27..=32 {
+        let summary = support::rerun_with_kubectl(
+            minor,
+            "the_suite_passes_with_every_kubectl_from_1_27_to_1_32_too",
+        );
+        assert!(summary.contains("passed"), "1.{minor}: {summary}");
+    }
 }
 
 #[test]
