@@ -156,9 +156,12 @@ fn every_core_kind_prints_upstreams_columns_and_describes() {
 }
 
 #[test]
-fn the_suite_passes_with_kubectl_1_27_too() {
-    // The oldest supported client runs every test of this file again (inside that re-run this
+fn the_suite_passes_with_every_older_kubectl_too() {
+    // kubectl 1.27 to 1.32 each run every test of this file again (inside those re-runs this
     // test is excluded by name, so it does not recurse).
-    let summary = support::rerun_with_kubectl(27, "the_suite_passes_with_kubectl_1_27_too");
-    assert!(summary.contains("passed"), "{summary}");
+    for minor in support::OLDER_KUBECTL_MINORS {
+        let summary =
+            support::rerun_with_kubectl(minor, "the_suite_passes_with_every_older_kubectl_too");
+        assert!(summary.contains("passed"), "1.{minor}: {summary}");
+    }
 }

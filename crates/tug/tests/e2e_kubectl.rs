@@ -83,14 +83,12 @@ fn kubectl_version_reports_server_1_33() {
 }
 
 #[test]
-fn the_suite_passes_with_every_kubectl_from_1_27_to_1_32_too() {
-    // Every older supported client runs every test of this file again (inside those re-runs
-    // this test is excluded by name, so it does not recurse).
-    for minor in 27..=32 {
-        let summary = support::rerun_with_kubectl(
-            minor,
-            "the_suite_passes_with_every_kubectl_from_1_27_to_1_32_too",
-        );
+fn the_suite_passes_with_every_older_kubectl_too() {
+    // kubectl 1.27 to 1.32 each run every test of this file again (inside those re-runs this
+    // test is excluded by name, so it does not recurse).
+    for minor in support::OLDER_KUBECTL_MINORS {
+        let summary =
+            support::rerun_with_kubectl(minor, "the_suite_passes_with_every_older_kubectl_too");
         assert!(summary.contains("passed"), "1.{minor}: {summary}");
     }
 }

@@ -39,6 +39,9 @@ pub fn kubectl_binary(minor: u32) -> PathBuf {
     );
 }
 
+/// The older kubectl minor versions every end-to-end suite also runs with.
+pub const OLDER_KUBECTL_MINORS: std::ops::RangeInclusive<u32> = 27..=32;
+
 /// The environment variable that makes a test binary run its suite with another kubectl
 /// minor version (see [`rerun_with_kubectl`]).
 pub const KUBECTL_MINOR_ENV: &str = "TUG_TEST_KUBECTL_MINOR";
