@@ -2,6 +2,12 @@
 //!
 //! `tug-bench store` — durable write throughput and latency of tug's embedded store (redb,
 //! fsync on) against a local etcd started by the benchmark, at several writer counts.
+//!
+//! `tug-bench api-latency | api-list | api-watch | api-rss` — the API server (release `tug`
+//! binary in a child process) over HTTPS: see `api.rs`.
+//!
+//! `tug-bench crash | power-loss` — durability: `kill -9` of the release `tug` binary during
+//! write bursts, and simulated power loss under the store; see `crash.rs`, `power_loss.rs`.
 
 use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
@@ -21,6 +27,11 @@ use hyper_util::rt::TokioIo;
 use tug_store::{Backend, BackendExt};
 use tug_store_redb::{RedbBackend, RedbOptions};
 
+mod api;
+mod client;
+mod crash;
+mod power_loss;
+
 #[derive(Parser)]
 #[command(name = "tug-bench", about = "tug benchmarks")]
 struct Cli {
@@ -32,6 +43,18 @@ struct Cli {
 enum Command {
     /// Durable creates per second: tug's redb store against a local etcd.
     Store(StoreArgs),
+    /// Pod create and get latency at 50 concurrent HTTPS clients.
+    ApiLatency(api::LatencyArgs),
+    /// LIST of 10,000 pods as JSON and as Table.
+    ApiList(api::ListArgs),
+    /// Watch fan-out: 100 watchers of all pods while 1,000 pods are created.
+    ApiWatch(api::WatchArgs),
+    /// Server RSS idle and holding 10,000 and 150,000 pods.
+    ApiRss(api::RssArgs),
+    /// kill -9 of the real server during write bursts: every acknowledged write survives.
+    Crash(crash::CrashArgs),
+    /// Simulated power loss under the redb store: every acknowledged write survives.
+    PowerLoss(power_loss::PowerLossArgs),
 }
 
 #[derive(Args, Clone)]
@@ -68,6 +91,12 @@ struct StoreArgs {
 async fn main() -> std::process::ExitCode {
     let result = match Cli::parse().command {
         Command::Store(args) => store_bench(args).await,
+        Command::ApiLatency(args) => api::latency(args).await,
+        Command::ApiList(args) => api::list(args).await,
+        Command::ApiWatch(args) => api::watch(args).await,
+        Command::ApiRss(args) => api::rss(args).await,
+        Command::Crash(args) => crash::run(args).await,
+        Command::PowerLoss(args) => power_loss::run(args).await,
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
